@@ -1,0 +1,181 @@
+"""The data that flows between the orchestrator and the droids.
+
+`Task` goes in, each droid returns a `DroidReport`, the orchestrator merges them into a `RunReport`.
+Renderers only read a `RunReport`. All are pydantic models; the ones a droid receives are frozen so
+no droid can change what another droid sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA = "droid-report/1"
+
+
+class Severity(StrEnum):
+    """How bad a finding is: info < low < medium < high < critical."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+_RANK = {s: i for i, s in enumerate(Severity)}
+
+RunMode = Literal["gate", "audit", "ask", "run"]
+# A gate picks its thresholds by where it runs; the other modes are their own profile.
+Profile = Literal["pre-commit", "ci", "audit", "ask", "run"]
+TargetKind = Literal["staged", "base", "paths", "tree"]
+DroidStatus = Literal["ok", "error", "skipped", "timeout"]
+Verdict = Literal["pass", "warn", "block"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Targets(_Frozen):
+    """What a run looks at.
+
+    - `staged`: the blobs in the git index (pre-commit), not the working-tree files;
+    - `base`: files changed between `base` and the working tree (CI);
+    - `paths`: the given files;
+    - `tree`: every tracked file (audit).
+    `paths` always holds the repo-relative, `/`-separated paths the run covers.
+    """
+
+    kind: TargetKind
+    paths: tuple[str, ...] = ()
+    base: str | None = None
+
+
+class Task(_Frozen):
+    """One request to one or more droids."""
+
+    mode: RunMode
+    profile: Profile
+    request: str = ""
+    repo: Path
+    policies: Path
+    targets: Targets
+    time_limit_s: float = 60.0
+
+
+class RuleSpec(_Frozen):
+    """A rule a droid checks: stable id, default severity, one-line title, user documentation."""
+
+    id: str
+    droid: str
+    severity: Severity
+    title: str
+    description: str
+    fix: str = ""
+
+
+class Finding(BaseModel):
+    """One problem at one place. Extra keys (e.g. `event_index` for Apex violations) are kept.
+
+    `evidence` never holds a secret's value: at most its first 4 characters followed by `****`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    rule: str
+    droid: str
+    severity: Severity
+    title: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    commit: str | None = None
+    evidence: str | None = None
+    fingerprint: str
+    fix: str = ""
+    suppressed: bool = False
+    suppression: str | None = None
+
+
+def fingerprint(rule: str, path: str | None, content: str) -> str:
+    """Stable identity of a finding: rule, path and normalised matched content, not the line number.
+
+    Callers pass content that is safe to hash into a report (for a secret: a hash of the secret).
+    """
+    normalised = " ".join(content.split())
+    digest = hashlib.sha256(f"{rule}\0{path or ''}\0{normalised}".encode()).hexdigest()
+    return f"sha256:{digest}"
+
+
+class DroidReport(BaseModel):
+    """What one droid returns for one task."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    status: DroidStatus = "ok"
+    duration_ms: int = 0
+    findings: list[Finding] = Field(default_factory=list)
+    rules_checked: list[str] = Field(default_factory=list)
+    metrics: dict[str, Any] = Field(default_factory=dict)
+    artifacts: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    error: str | None = None
+    bad_input: bool = False
+    answer: str | None = None
+
+
+class RoutingDecision(_Frozen):
+    """Which droid a run picked and why (trigger words, mentions, changed paths, mode)."""
+
+    droid: str
+    reasons: tuple[str, ...]
+
+
+class RunReport(BaseModel):
+    """What the orchestrator returns: routing, every droid's report, merged findings, one verdict."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_: str = Field(default=SCHEMA, alias="schema")
+    tool_version: str
+    mode: RunMode
+    profile: Profile
+    request: str = ""
+    repo: str
+    started_at: str
+    duration_ms: int = 0
+    routing: list[RoutingDecision] = Field(default_factory=list)
+    droids: list[DroidReport] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    rules: list[RuleSpec] = Field(default_factory=list)
+    block_at: Severity = Severity.HIGH
+    verdict: Verdict = "pass"
+    answer: str = ""
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    def summary(self) -> dict[str, int]:
+        """Unsuppressed findings counted by severity, every severity present."""
+        counts = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            if not f.suppressed:
+                counts[f.severity.value] += 1
+        return counts
+
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed]
+
+    def failed_droids(self) -> list[DroidReport]:
+        return [d for d in self.droids if d.status in ("error", "timeout")]

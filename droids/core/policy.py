@@ -1,0 +1,74 @@
+"""`policies/gates.yaml`: per-profile thresholds, precedence, suppressions and the baseline file.
+
+A profile is where a run happens (`pre-commit`, `ci`, `audit`, `ask`, `run`). Its `block_at` is the
+lowest severity that blocks, `warn_at` the lowest that warns; `time_limit_s` bounds each droid.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+
+from droids.core.errors import DroidError
+from droids.core.models import Profile, Severity
+from trading_core.errors import TradingCoreError
+from trading_core.policy import PolicyModel, load_policy_file
+
+GATES_FILE = "gates.yaml"
+
+
+class Thresholds(PolicyModel):
+    block_at: Severity
+    warn_at: Severity = Severity.LOW
+    time_limit_s: float = Field(default=120.0, gt=0)
+
+    @model_validator(mode="after")
+    def _warn_below_block(self) -> Thresholds:
+        if self.warn_at.rank > self.block_at.rank:
+            raise ValueError("warn_at must not be above block_at")
+        return self
+
+
+class Suppression(PolicyModel):
+    """Silence one rule on matching paths, with a reason a reviewer can read, until `expires`."""
+
+    rule: str
+    paths: tuple[str, ...] = Field(min_length=1)
+    reason: str = Field(min_length=3)
+    expires: date | None = None
+
+
+class GatesPolicy(PolicyModel):
+    version: int = Field(ge=1, le=1)
+    profiles: dict[Profile, Thresholds]
+    precedence: tuple[str, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    baseline: str = ".droid/baseline.json"
+
+    @field_validator("profiles")
+    @classmethod
+    def _all_profiles(cls, profiles: dict[Profile, Thresholds]) -> dict[Profile, Thresholds]:
+        missing = {"pre-commit", "ci", "audit", "ask", "run"} - set(profiles)
+        if missing:
+            raise ValueError(f"missing profile(s) {sorted(missing)}")
+        return profiles
+
+
+def load_gates(policies: Path, display_root: Path | None = None) -> GatesPolicy:
+    path = policies / GATES_FILE
+    display = _display(path, display_root)
+    try:
+        return load_policy_file(path, GatesPolicy, display=display)
+    except TradingCoreError as exc:
+        raise DroidError(str(exc)) from None
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)

@@ -1,0 +1,52 @@
+"""The `Droid` protocol: what every droid, built-in or third-party, provides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Protocol, runtime_checkable
+
+from droids.core.card import DroidCard
+from droids.core.models import DroidReport, RuleSpec, Task
+
+
+@dataclass(frozen=True)
+class DroidContext:
+    """Where a droid may keep state between runs (caches, incremental scan marks)."""
+
+    state_dir: Path
+
+    def cache_dir(self, droid: str) -> Path:
+        path = self.state_dir / "cache" / droid
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+@runtime_checkable
+class Droid(Protocol):
+    """A droid: a card (identity, triggers, paths, rules), its rule specs, and `run`.
+
+    `run` returns a `DroidReport` with findings; it raises `DroidError` for bad input it cannot
+    judge (the run then exits 2) and anything else is reported as an internal error (exit 3).
+    Heavy imports belong inside `run`, so that listing droids stays instant.
+    """
+
+    CARD_PATH: ClassVar[Path]
+    card: DroidCard
+
+    def rules(self) -> tuple[RuleSpec, ...]: ...
+
+    def run(self, task: Task, ctx: DroidContext) -> DroidReport: ...
+
+
+class BaseDroid:
+    """Convenience base for built-ins: keeps the card and returns the class's `RULES`."""
+
+    CARD_PATH: ClassVar[Path]
+    RULES: ClassVar[tuple[RuleSpec, ...]] = ()
+
+    def __init__(self, card: DroidCard) -> None:
+        self.card = card
+
+    def rules(self) -> tuple[RuleSpec, ...]:
+        return self.RULES

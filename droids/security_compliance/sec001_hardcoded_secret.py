@@ -1,0 +1,200 @@
+"""SEC001 Hard-coded secret: a credential written into a file that is (about to be) committed.
+
+What it finds: everything detect-secrets (1.5, default settings) finds, through its Python API:
+cloud keys (AWS, Azure storage, IBM), private key blocks, GitHub/GitLab/Slack/Stripe/SendGrid/
+PyPI/npm/OpenAI/Discord/Telegram/Twilio/Mailchimp/Square tokens, JWTs, credentials in URLs
+(`https://user:pass@host`), values assigned to password/secret/api_key-like names, and
+high-entropy quoted strings (base64 and hex), in any text file. YAML and INI-style files
+(`.env` included) are also read as key/value pairs, as detect-secrets does.
+
+What it scans: the staged blobs for a pre-commit gate (the index, not the working tree), the
+files changed against a base ref in CI, the given paths, or every tracked file for an audit.
+Binary files (a NUL byte in the first 8,000 bytes) and files over 2 MB are skipped and named in
+the report's notes; non-UTF-8 text is scanned with replacement characters; files detect-secrets
+excludes by name (lock files, images and other non-text extensions, swagger) are skipped.
+
+Severity: critical for private keys and cloud or payment provider keys (AWS, Azure, IBM Cloud,
+IBM COS, SoftLayer, Cloudant, Stripe): they open infrastructure or move money; high for
+everything else.
+
+Evidence shows at most the secret's first 4 characters followed by `****` (fewer for short
+values: a quarter of the length). The fingerprint hashes the rule, the path and detect-secrets'
+SHA-1 of the value, so it survives edits elsewhere in the file; a value repeated in one file gets
+one finding per occurrence.
+
+Accepting a finding: append `# pragma: allowlist secret` to the line (`// pragma: allowlist
+secret` and the other comment forms detect-secrets knows work too), or put
+`# pragma: allowlist nextline secret` on the line above; such lines are not reported. A secret
+listed in `.secrets.baseline` at the repository root (detect-secrets' format, e.g. written by
+`detect-secrets scan > .secrets.baseline`) for the same file with the same `hashed_secret` is
+reported as suppressed. A `.secrets.baseline` that is not valid is bad input (exit 2).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sized
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from droids.core.errors import DroidError
+from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
+
+if TYPE_CHECKING:
+    from droids.security_compliance.secret_scan.engine import FileScan, Hit
+    from droids.security_compliance.secret_scan.runner import ScanOutcome
+
+DROID = "security-compliance"
+FIX = (
+    "Remove the value from the file and read it at run time from an environment variable or a secret "
+    "store (e.g. os.environ['BROKER_API_KEY'], with a local .env that is git-ignored). Treat the secret "
+    "as leaked and rotate or revoke it: once committed it stays in git history. If it is not a secret "
+    "(a test fixture, a public value), append '# pragma: allowlist secret' to the line or record it in "
+    ".secrets.baseline (detect-secrets scan --baseline .secrets.baseline)."
+)
+SEC001 = RuleSpec(
+    id="SEC001",
+    droid=DROID,
+    severity=Severity.HIGH,
+    title="Hard-coded secret",
+    description=__doc__ or "",
+    fix=FIX,
+)
+
+CRITICAL_TYPES = frozenset(
+    {
+        "Private Key",
+        "AWS Access Key",
+        "Azure Storage Account access key",
+        "IBM Cloud IAM Key",
+        "IBM COS HMAC Credentials",
+        "SoftLayer Credentials",
+        "Cloudant Credentials",
+        "Stripe Access Key",
+    }
+)
+# Types that describe the shape of a value, not what it is: named after a specific type.
+GENERIC_TYPES = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "Secret Keyword"})
+_NOTE_NAMES = 5
+
+
+def severity_of(secret_type: str) -> Severity:
+    return Severity.CRITICAL if secret_type in CRITICAL_TYPES else Severity.HIGH
+
+
+def check(task: Task, cache_dir: Path | None) -> tuple[list[Finding], list[str], dict[str, int]]:
+    """Run SEC001 over the task's targets: findings, notes for the report, metrics."""
+    from droids.core.workspace import iter_contents
+    from droids.security_compliance.secret_scan.baseline import BASELINE_NAME, load_baseline
+    from droids.security_compliance.secret_scan.runner import scan_files
+
+    accepted = load_baseline(task.repo)
+    outcome = scan_files(_readable(iter_contents(task), skip=BASELINE_NAME), cache_dir)
+    findings = [
+        finding
+        for path, scan in sorted(outcome.scans.items())
+        for finding in findings_for(path, scan, accepted.get(path, frozenset()))
+    ]
+    return findings, notes_for(outcome), metrics_for(outcome, findings)
+
+
+def _readable(items: Iterable[tuple[str, bytes | OSError]], skip: str) -> Iterator[tuple[str, bytes]]:
+    for path, content in items:
+        if isinstance(content, OSError):
+            raise DroidError(f"{path}: cannot read ({content.strerror or content})")
+        if path != skip:  # the baseline holds hashes of known secrets, not secrets
+            yield path, content
+
+
+def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Finding]:
+    """One finding per secret occurrence: the detectors that matched one value on a line merge.
+
+    It is suppressed when `.secrets.baseline` lists every value detect-secrets reports for it.
+    """
+    by_value: dict[tuple[int, str], list[Hit]] = {}
+    for hit in scan.hits:
+        by_value.setdefault((hit.line, hit.group), []).append(hit)
+    seen: Counter[str] = Counter()
+    findings = []
+    for (line, group), hits in sorted(by_value.items()):
+        types = sorted({h.secret_type for h in hits}, key=lambda t: (t in GENERIC_TYPES, -severity_of(t).rank, t))
+        seen[group] += 1
+        occurrence = group if seen[group] == 1 else f"{group}#{seen[group]}"
+        also = f" (also matched: {', '.join(types[1:])})" if len(types) > 1 else ""
+        suppressed = all(h.hashed_secret in accepted for h in hits)
+        findings.append(
+            Finding(
+                rule=SEC001.id,
+                droid=DROID,
+                severity=max((severity_of(t) for t in types), key=lambda s: s.rank),
+                title=SEC001.title,
+                message=f"{types[0]} hard-coded in {path}{also}",
+                path=path,
+                line=line,
+                evidence=hits[0].evidence,
+                fingerprint=fingerprint(SEC001.id, path, occurrence),
+                fix=FIX,
+                suppressed=suppressed,
+                suppression=".secrets.baseline" if suppressed else None,
+            )
+        )
+    return findings
+
+
+def notes_for(outcome: ScanOutcome) -> list[str]:
+    from droids.security_compliance.secret_scan.engine import LONG_LINE
+    from droids.security_compliance.secret_scan.runner import MAX_FILE_BYTES
+
+    notes = []
+    if outcome.binary:
+        notes.append(f"skipped {_count(outcome.binary, 'binary file')}: {_names(outcome.binary)}")
+    if outcome.oversized:
+        mb = MAX_FILE_BYTES // (1024 * 1024)
+        notes.append(f"skipped {_count(outcome.oversized, 'file')} over {mb} MB: {_names(outcome.oversized)}")
+    filtered = sorted(p for p, s in outcome.scans.items() if s.filtered_by)
+    if filtered:
+        notes.append(
+            f"skipped {_count(filtered, 'file')} detect-secrets excludes by name "
+            f"(lock files, non-text extensions): {_names(filtered)}"
+        )
+    lossy = sorted(p for p, s in outcome.scans.items() if s.lossy)
+    if lossy:
+        notes.append(f"{_count(lossy, 'file')} not UTF-8, scanned with replacement characters: {_names(lossy)}")
+    long_files = sorted(p for p, s in outcome.scans.items() if s.long_lines)
+    if long_files:
+        lines = sum(outcome.scans[p].long_lines for p in long_files)
+        notes.append(
+            f"{_count(range(lines), 'line')} over {LONG_LINE:,} characters scanned in overlapping windows "
+            f"(linear-time guard): {_names(long_files)}"
+        )
+    if outcome.cache_note:
+        notes.append(outcome.cache_note)
+    return notes
+
+
+def metrics_for(outcome: ScanOutcome, findings: list[Finding]) -> dict[str, int]:
+    scans = outcome.scans.values()
+    return {
+        "files": len(outcome.scans) + len(outcome.binary) + len(outcome.oversized),
+        "files_scanned": outcome.files_scanned,
+        "cache_hits": outcome.cache_hits,
+        "bytes": outcome.bytes_total,
+        "bytes_scanned": outcome.bytes_scanned,
+        "skipped_binary": len(outcome.binary),
+        "skipped_oversized": len(outcome.oversized),
+        "skipped_by_name": sum(1 for s in scans if s.filtered_by),
+        "non_utf8": sum(1 for s in scans if s.lossy),
+        "long_lines": sum(s.long_lines for s in scans),
+        "workers": outcome.workers,
+        "suppressed_by_baseline": sum(1 for f in findings if f.suppressed),
+    }
+
+
+def _count(items: Sized, noun: str) -> str:
+    n = len(items)
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _names(paths: list[str]) -> str:
+    shown = ", ".join(paths[:_NOTE_NAMES])
+    return shown if len(paths) <= _NOTE_NAMES else f"{shown} and {len(paths) - _NOTE_NAMES} more"

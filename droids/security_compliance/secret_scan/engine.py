@@ -1,0 +1,198 @@
+"""SEC001's engine: detect-secrets' plugins and filters applied to one file's text, in linear time.
+
+It reproduces `detect_secrets.core.scan.scan_file` with the default settings (every plugin, the
+default filters, the YAML/INI transformers and the eager second pass) through detect-secrets'
+Python API, with three changes that bound the work by the size of the input:
+
+- `LinePrefilter` hands a line to the plugins only when one of them could report on it;
+- `is_indirect_reference` is replaced by its linear-time twin (`indirect_reference.py`);
+- a line longer than `LONG_LINE` characters is scanned as overlapping windows of `LONG_LINE`
+  characters, so no regex ever runs on more than that; a secret of up to `LONG_LINE - WINDOW_STEP`
+  characters lies whole in one window. Filters that read the line see the window.
+
+It does not read files: the caller passes the path (for the path-based filters and the keyword
+rules that depend on the file type) and the decoded text. Secret values never leave this module:
+a `Hit` carries the SHA-1 detect-secrets uses (`hashed_secret`) and a redacted prefix.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+LONG_LINE = 4096
+WINDOW_STEP = 3072
+_INDIRECT_FILTER = "detect_secrets.filters.heuristic.is_indirect_reference"
+_SKIPPED_FILTERS = {"detect_secrets.filters.common.is_invalid_file"}  # reads the disk; we have the text
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One detector's match on one line.
+
+    `hashed_secret` is detect-secrets' SHA-1 of the value it reports (what `.secrets.baseline`
+    lists). Detectors can report different values for one secret (the GitHub detector reports
+    only the `ghp` prefix, the entropy detector the whole token), so `group` is the hash of the
+    longest value on the line that contains this one, and `evidence` redacts that value.
+    """
+
+    line: int
+    secret_type: str
+    hashed_secret: str
+    evidence: str
+    group: str
+
+
+@dataclass
+class FileScan:
+    hits: list[Hit]
+    filtered_by: str | None = None  # the detect-secrets file filter that excluded the file
+    long_lines: int = 0  # lines scanned as windows
+    lossy: bool = False  # the bytes were not UTF-8 and were decoded with replacement characters
+
+
+def redact(secret: str) -> str:
+    """At most the first 4 characters, and fewer for short values, followed by `****`."""
+    return secret[: min(4, len(secret) // 4)] + "****"
+
+
+class _NamedText(io.StringIO):
+    """What detect-secrets' transformers expect: a text file object with a `name`."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text, newline="\n")
+        self.name = name
+
+
+class SecretEngine:
+    """Holds detect-secrets' plugins and filters (default settings); `scan` is pure per file.
+
+    `own_filters=False` leaves out SEC001's extra false-positive filters (`false_positives.py`),
+    which makes the findings exactly detect-secrets' (the equivalence tests use that).
+    """
+
+    def __init__(self, own_filters: bool = True) -> None:
+        from detect_secrets.core.potential_secret import PotentialSecret
+        from detect_secrets.settings import default_settings, get_filters, get_plugins
+        from detect_secrets.transformers import get_transformed_file
+        from detect_secrets.util.code_snippet import get_code_snippet
+
+        from droids.security_compliance.secret_scan import false_positives, indirect_reference
+        from droids.security_compliance.secret_scan.prefilter import LinePrefilter
+
+        with default_settings():
+            self.plugins = tuple(get_plugins())
+            filters = [
+                _Filter(f.path, f, frozenset(f.injectable_variables))
+                for f in get_filters()
+                if f.path not in _SKIPPED_FILTERS
+            ]
+        self._hash = PotentialSecret.hash_secret
+        self._transform = get_transformed_file
+        self._snippet = get_code_snippet
+        self._prefilter = LinePrefilter(self.plugins)
+        self._own = false_positives if own_filters else None
+        # The same filter groups, in the same order, as detect_secrets.core.scan.
+        linear = _Filter(_INDIRECT_FILTER, indirect_reference.is_indirect_reference, frozenset({"line"}))
+        filters = [linear if f.path == _INDIRECT_FILTER else f for f in filters]
+        # The same groups, in the same order, as detect_secrets.core.scan picks them.
+        self._file_filters = [f for f in filters if f.params == {"filename"}]
+        self._line_filters = [f for f in filters if "line" in f.params]
+        self._secret_filters = [f for f in filters if "secret" in f.params]
+        self._context_filters = [f for f in filters if "context" in f.params and f not in self._line_filters]
+
+    def scan(self, path: str, text: str) -> FileScan:
+        """Secrets in `text` (newlines already `\\n`), as `detect-secrets scan` reports them for `path`."""
+        for file_filter in self._file_filters:
+            if file_filter.fn(filename=path):
+                return FileScan([], filtered_by=file_filter.path.rsplit(".", 1)[-1])
+        if self._own and self._own.is_extra_lock_file(path):
+            return FileScan([], filtered_by="is_lock_file")
+        first = self._transform(_NamedText(text, path)) or _raw_lines(text)
+        found, long_lines = self._scan_lines(path, first)
+        if not found:
+            # detect-secrets' second chance: eager transformers (an INI reading of any file).
+            eager = self._transform(_NamedText(text, path), use_eager_transformers=True)
+            if eager:
+                found, _ = self._scan_lines(path, eager)
+        return FileScan(self._hits(found), long_lines=long_lines)
+
+    def _hits(self, found: set[tuple[int, str, str]]) -> list[Hit]:
+        by_line: dict[int, set[str]] = {}
+        for line, _kind, secret in found:
+            by_line.setdefault(line, set()).add(secret)
+        hits = []
+        for line, kind, secret in sorted(found):
+            widest = max((v for v in by_line[line] if secret in v), key=lambda v: (len(v), v))
+            hits.append(Hit(line, kind, self._hash(secret), redact(widest), self._hash(widest)))
+        return hits
+
+    def _scan_lines(self, path: str, lines: list[str]) -> tuple[set[tuple[int, str, str]], int]:
+        stripped = [line.rstrip() for line in lines]
+        owners: list[int] = []  # line index of each segment
+        segments: list[str] = []
+        long_lines = 0
+        for index, line in enumerate(stripped):
+            if len(line) <= LONG_LINE:
+                owners.append(index)
+                segments.append(line)
+                continue
+            long_lines += 1
+            starts = [*range(0, len(line) - LONG_LINE, WINDOW_STEP), len(line) - LONG_LINE]
+            owners.extend([index] * len(starts))
+            segments.extend(line[s : s + LONG_LINE] for s in starts)
+        found: set[tuple[int, str, str]] = set()
+        allowed: dict[int, bool] = {}
+        for seg in self._prefilter.confirm(segments):
+            index = owners[seg]
+            context = self._snippet(lines=lines, line_number=index + 1)
+            if index not in allowed:
+                line = stripped[index]
+                allowed[index] = not self._filtered(self._line_filters, filename=path, line=line, context=context)
+            if allowed[index]:
+                found.update(self._scan_segment(path, segments[seg], index + 1, context))
+        return found, long_lines
+
+    def _scan_segment(self, path: str, line: str, number: int, context: Any) -> set[tuple[int, str, str]]:
+        found = set()
+        for plugin in self.plugins:
+            for secret in plugin.analyze_line(filename=path, line=line, line_number=number, context=context):
+                value = secret.secret_value
+                args = {"filename": path, "secret": value, "plugin": plugin, "line": line}
+                if self._filtered(self._secret_filters, **args):
+                    continue
+                if self._filtered(self._context_filters, context=context, **args):
+                    continue
+                own = self._own
+                if own and (own.is_placeholder(secret.type, value) or own.is_labelled_digest(secret.type, value, line)):
+                    continue
+                found.add((number, secret.type, value))
+        return found
+
+    @staticmethod
+    def _filtered(filters: list[_Filter], **kwargs: Any) -> bool:
+        for f in filters:
+            try:
+                if f.fn(**{k: v for k, v in kwargs.items() if k in f.params}):
+                    return True
+            except TypeError:  # as detect-secrets does: a filter wanting more than we have is skipped
+                continue
+        return False
+
+
+@dataclass(frozen=True)
+class _Filter:
+    """A detect-secrets filter with the argument names it takes (its "injectable variables")."""
+
+    path: str
+    fn: Callable[..., bool]
+    params: frozenset[str]
+
+
+def _raw_lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines

@@ -1,0 +1,36 @@
+"""The chat-style answer to `droid ask`: written by code from the findings, never by a model.
+
+It says which droids looked and why, the verdict, and the most severe findings with where and how
+to fix them, so a one-line question gets a short, exact answer.
+"""
+
+from __future__ import annotations
+
+from droids.core.models import RunReport
+
+_SHOWN = 5
+
+
+def compose_answer(report: RunReport) -> str:
+    lines: list[str] = []
+    for decision in report.routing:
+        lines.append(f"Asked {decision.droid} ({', '.join(decision.reasons)}).")
+    for d in report.droids:
+        if d.answer:
+            lines.append(d.answer)
+        if d.status != "ok":
+            lines.append(f"{d.name} could not finish: {d.status}: {d.error}")
+    active = report.active()
+    if not active:
+        suppressed = len(report.findings) - len(active)
+        tail = f" ({suppressed} accepted by suppression or baseline)" if suppressed else ""
+        lines.append(f"No findings{tail}.")
+    else:
+        lines.append(f"{len(active)} finding{'s' if len(active) != 1 else ''}:")
+        for f in active[:_SHOWN]:
+            where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "-")
+            lines.append(f"- [{f.severity.value}] {f.rule} {where}: {f.message}. Fix: {f.fix}")
+        if len(active) > _SHOWN:
+            lines.append(f"- and {len(active) - _SHOWN} more (see the full report)")
+    lines.append(f"Verdict: {report.verdict}.")
+    return "\n".join(lines)

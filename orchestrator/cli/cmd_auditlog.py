@@ -1,0 +1,77 @@
+"""`droid audit-log show|verify|export`: read and check the hash-chained audit trail."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from orchestrator.cli.session import Session
+
+audit_log_app = typer.Typer(help="Read and verify the tamper-evident audit trail.", no_args_is_help=True, rich_markup_mode=None)
+
+
+def _open(session: Session):
+    from droids.security_compliance.audit_trail import open_store
+
+    return open_store(session.repo, create=False)
+
+
+@audit_log_app.command("show")
+def show(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="Show the newest N entries.")] = 20,
+    fmt: Annotated[str | None, typer.Option("--format", "-f")] = None,
+) -> None:
+    """The newest entries: time, kind, profile, verdict, counts by rule, who, HEAD."""
+    session: Session = ctx.obj.with_output(fmt, None)
+    with _open(session) as store:
+        records = store.records()[-limit:] if limit > 0 else store.records()
+    if session.fmt == "json":
+        session.emit(json.dumps([r.as_dict() for r in records], indent=2))
+        return
+    lines = [
+        f"{r.seq:>5}  {r.time}  {r.kind:<6} {r.profile:<10} {r.verdict:<5}  "
+        f"{','.join(f'{k}={v}' for k, v in r.counts.items()) or '-'}  {r.who}  {(r.head or '-')[:12]}"
+        for r in records
+    ]
+    session.emit("\n".join(lines) if lines else "the audit trail is empty")
+
+
+@audit_log_app.command("verify")
+def verify(
+    ctx: typer.Context,
+    anchor: Annotated[
+        str | None, typer.Option(metavar="SEQ:HASH", help="Also check that this entry (from a report) is still there.")
+    ] = None,
+) -> None:
+    """Walk the hash chain; exit 1 and name the first entry that was changed or deleted."""
+    from orchestrator.errors import OrchestratorError
+
+    session: Session = ctx.obj
+    pinned = None
+    if anchor is not None:
+        seq, _, digest = anchor.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            raise OrchestratorError(f"--anchor {anchor}: expected SEQ:HASH (an integer and 64 hex characters)")
+        pinned = (int(seq), digest)
+    with _open(session) as store:
+        result = store.verify(anchor=pinned)
+    if result.ok:
+        session.emit(f"audit trail OK: {result.count} entries, newest {result.newest_seq} {result.newest_hash}")
+        return
+    typer.echo(f"audit trail BROKEN: {result.reason}", err=True)
+    raise typer.Exit(1)
+
+
+@audit_log_app.command("export")
+def export(ctx: typer.Context) -> None:
+    """Every entry as JSON Lines with its hash (for archiving off the machine)."""
+    session: Session = ctx.obj
+    with _open(session) as store:
+        session.emit(store.export())
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(audit_log_app, name="audit-log")

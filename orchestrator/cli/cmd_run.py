@@ -1,0 +1,145 @@
+"""The commands that run droids: gate, audit, ask, run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from orchestrator.cli.session import Session
+from orchestrator.errors import OrchestratorError
+
+if TYPE_CHECKING:
+    from droids.core.models import RunReport, Task
+
+FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="Output format (overrides the global one).")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")]
+AUDIT_FILES = {"report.json": "json", "report.md": "markdown", "report.sarif": "sarif", "report.html": "html"}
+
+
+def _finish(session: Session, task: Task, *, only: str | None = None, record: bool = False) -> RunReport:
+    from orchestrator.execute import execute
+    from orchestrator.render import render
+
+    report = execute(task, session.registry, session.gates, session.state_dir, only=only, record=record)
+    session.emit(render(report, session.fmt, color=session.color()))
+    for d in report.failed_droids():
+        session.note(f"{d.name}: {d.status}: {d.error}")
+    return report
+
+
+def _code(report: RunReport) -> int:
+    from orchestrator.execute import exit_code
+
+    return exit_code(report)
+
+
+def gate(
+    ctx: typer.Context,
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders to gate.")] = None,
+    staged: Annotated[
+        bool, typer.Option("--staged", help="Gate what is staged in the git index (pre-commit).")
+    ] = False,
+    base: Annotated[str | None, typer.Option("--base", metavar="REV", help="Gate the diff against REV (CI).")] = None,
+    mode: Annotated[str | None, typer.Option("--mode", help="Thresholds: pre-commit or ci.")] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Gate a change: staged content, the diff against a base, or given paths."""
+    from orchestrator.targets import gate_task
+
+    session: Session = ctx.obj.with_output(fmt, output)
+    task = gate_task(
+        session.repo, session.policies, staged=staged, base=base, paths=paths or [], mode=mode, cwd=session.cwd
+    )
+    raise typer.Exit(_code(_finish(session, task, record=True)))
+
+
+def audit(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Report folder (default .droid/reports/<UTC time>/).")
+    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Run every droid over the whole repository and write the report files."""
+    from orchestrator.render import render
+    from orchestrator.targets import simple_task
+
+    session: Session = ctx.obj.with_output(fmt, output)
+    task = simple_task("audit", session.repo, session.policies, cwd=session.cwd)
+    report = _finish(session, task, record=True)
+    folder = out or session.state_dir / "reports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, kind in AUDIT_FILES.items():
+            (folder / name).write_text(render(report, kind), encoding="utf-8")
+    except OSError as exc:
+        raise OrchestratorError(f"--out {folder}: cannot write reports ({exc.strerror})") from None
+    session.note(f"reports written to {folder}")
+    raise typer.Exit(_code(report))
+
+
+def ask(
+    ctx: typer.Context,
+    request: Annotated[str, typer.Argument(help='A question, e.g. "any leaked secrets?"')],
+    paths: Annotated[list[str] | None, typer.Argument(help="Limit the question to these paths.")] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Ask the droids a question; it is routed by trigger words and @droid mentions."""
+    from orchestrator.graph import route_task
+    from orchestrator.routing import suggest, unknown_mentions
+    from orchestrator.targets import simple_task
+
+    session: Session = ctx.obj.with_output(fmt, output)
+    cards = session.registry.cards()
+    unknown = unknown_mentions(request, cards)
+    if unknown:
+        hint = suggest(unknown[0], cards)
+        raise OrchestratorError(f"@{unknown[0]}: no such droid" + (f"; did you mean @{hint}?" if hint else ""))
+    task = simple_task("ask", session.repo, session.policies, request=request, paths=paths or [], cwd=session.cwd)
+    if not route_task(task, session.registry):
+        raise OrchestratorError(_no_match(request, cards))
+    raise typer.Exit(_code(_finish(session, task)))
+
+
+def _no_match(request: str, cards: list) -> str:
+    from orchestrator.routing import suggest
+
+    hint = suggest(request, cards)
+    listing = "; ".join(f"{c.name} ({', '.join(c.triggers)})" for c in cards)
+    did_you_mean = f" Did you mean '{hint}'?" if hint else ""
+    return f'no droid matches "{request}".{did_you_mean} Droids and their triggers: {listing}'
+
+
+def run_droid(
+    ctx: typer.Context,
+    droid: Annotated[str, typer.Argument(help="Droid name, e.g. security-compliance.")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders (default: the whole repo).")] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Run one droid directly."""
+    from orchestrator.routing import suggest
+    from orchestrator.targets import simple_task
+
+    session: Session = ctx.obj.with_output(fmt, output)
+    if session.registry.get(droid) is None:
+        hint = suggest(droid, session.registry.cards())
+        names = ", ".join(session.registry.names())
+        raise OrchestratorError(
+            f"unknown droid '{droid}'" + (f"; did you mean '{hint}'?" if hint else "") + f" (droids: {names})"
+        )
+    task = simple_task("run", session.repo, session.policies, paths=paths or [], cwd=session.cwd)
+    raise typer.Exit(_code(_finish(session, task, only=droid)))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(gate)
+    app.command()(audit)
+    app.command()(ask)
+    app.command("run")(run_droid)

@@ -1,0 +1,106 @@
+"""`droid`: the entry point, the global options and the one error handler.
+
+Exit codes (docs: CONTRACT.md): 0 pass, 1 blocked, 2 bad input or usage, 3 internal error (a gate
+fails closed), 130 interrupted. Every layer's error type means bad input and becomes one line on
+stderr with exit 2; anything else is a bug: its traceback goes to a log file named on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from droids.core.errors import DroidError
+from orchestrator.cli import cmd_apex, cmd_auditlog, cmd_info, cmd_run
+from orchestrator.cli.session import FORMATS, Session, check_format
+from orchestrator.errors import OrchestratorError
+from orchestrator.version import VERSION
+from trading_core.errors import TradingCoreError
+
+app = typer.Typer(
+    name="droid",
+    help="Governance droids for a trading codebase: gate changes, answer questions, audit the repo.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: importing rich's markdown renderer would cost ~150 ms
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"droid {VERSION}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    repo: Annotated[Path | None, typer.Option(help="Repository root (default: git top-level of the cwd).")] = None,
+    policies: Annotated[Path | None, typer.Option(help="Policies folder (default: <repo>/policies).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only what the format requires.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Explain more on stderr.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    from orchestrator.targets import find_repo
+
+    root = find_repo((repo or Path.cwd()).resolve())
+    ctx.obj = Session(
+        repo=root,
+        policies=(policies or root / "policies").resolve(),
+        fmt=check_format(fmt),
+        output=output,
+        quiet=quiet,
+        verbose=verbose,
+    )
+
+
+cmd_run.register(app)
+cmd_info.register(app)
+cmd_auditlog.register(app)
+cmd_apex.register(app)
+
+
+def run() -> None:
+    """Console-script entry point: run the app and map every outcome to the contract's exit codes."""
+    try:
+        code = app(standalone_mode=False, prog_name="droid")
+    except (OrchestratorError, DroidError, TradingCoreError) as exc:
+        sys.stderr.write(f"droid: error: {exc}\n")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if hasattr(exc, "exit_code") and hasattr(exc, "show"):  # click usage errors (vendored by typer)
+            exc.show()
+            sys.exit(2 if exc.exit_code == 1 else exc.exit_code)
+        if type(exc).__name__ == "Abort":
+            sys.exit(130)
+        log = _log_traceback()
+        sys.stderr.write(f"droid: internal error: {exc.__class__.__name__}: {exc} (traceback in {log})\n")
+        sys.exit(3)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _log_traceback() -> Path:
+    logs = Path.cwd() / ".droid" / "logs"
+    try:
+        logs.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        logs = Path("/tmp")  # noqa: S108 - last resort when the repo is read-only
+    path = logs / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}-cli.log"
+    path.write_text(traceback.format_exc(), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,59 @@
+"""Run a task end to end: policy, baseline, graph, audit-trail entry, exit code."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from droids.core import gitio
+from droids.core.errors import DroidError
+from droids.core.models import RunReport, Task
+from droids.core.policy import GatesPolicy
+from droids.core.protocol import DroidContext
+from droids.core.registry import Registry
+from orchestrator.graph import run_task
+from orchestrator.resolve import load_baseline
+
+
+def execute(
+    task: Task,
+    registry: Registry,
+    gates: GatesPolicy,
+    state_dir: Path,
+    *,
+    only: str | None = None,
+    record: bool = False,
+) -> RunReport:
+    """Run `task`; with `record`, append the verdict to the audit trail (never on bad input)."""
+    baseline = load_baseline(task.repo / gates.baseline)
+    report = run_task(task, registry, gates, DroidContext(state_dir=state_dir), baseline, only=only)
+    bad = [d for d in report.droids if d.bad_input]
+    if bad:
+        raise DroidError(bad[0].error or f"{bad[0].name}: bad input")
+    if record:
+        report.extra["audit_entry"] = _record(report, task.repo)
+    return report
+
+
+def _record(report: RunReport, repo: Path) -> dict[str, object]:
+    from droids.security_compliance.audit_trail import open_store, who
+
+    counts = Counter(f.rule for f in report.active())
+    with open_store(repo) as store:
+        entry = store.append(
+            kind=report.mode,
+            profile=report.profile,
+            verdict=report.verdict,
+            counts=dict(sorted(counts.items())),
+            who=who(repo),
+            head=gitio.head(repo) if gitio.toplevel(repo) else None,
+            details={"droids": {d.name: d.status for d in report.droids}},
+        )
+    return {"seq": entry.seq, "hash": entry.hash}
+
+
+def exit_code(report: RunReport) -> int:
+    """3 when a droid failed (fail closed), 1 when blocked, else 0."""
+    if report.failed_droids():
+        return 3
+    return 1 if report.verdict == "block" else 0

@@ -1,0 +1,114 @@
+"""One self-contained HTML page for the audit report folder: inline CSS, no script, no external file.
+
+Every value from the report goes through `html.escape`, so a finding's message can never inject
+markup into the page. Extra report sections (e.g. the `apex` object) are shown as key/value tables.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from droids.core.models import Finding, RunReport
+from orchestrator.render._common import (
+    SEVERITIES_DESC,
+    VERDICT_WORDS,
+    by_severity,
+    droid_problem,
+    extra_fields,
+    findings_per_droid,
+    location,
+    run_label,
+    verdict_reason,
+)
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;
+color:#1f2328;padding:0 1rem}
+h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;
+text-align:left;vertical-align:top}th{background:#f6f8fa}code{font-family:ui-monospace,monospace;font-size:90%}
+.verdict{display:inline-block;padding:.1rem .6rem;border-radius:.3rem;color:#fff;font-weight:700}
+.pass{background:#1a7f37}.warn{background:#9a6700}.block{background:#cf222e}
+.sev-critical{color:#fff;background:#82071e}.sev-high{color:#cf222e;font-weight:700}.sev-medium{color:#9a6700}
+.sev-low{color:#0969da}.sev-info{color:#57606a}.suppressed td{color:#8c959f}.failed{color:#cf222e;font-weight:700}
+.meta{color:#57606a}pre{white-space:pre-wrap;background:#f6f8fa;padding:.75rem;border-radius:.3rem}
+"""
+
+
+def _cell(text: object) -> str:
+    return f"<td>{escape(str(text))}</td>"
+
+
+def _finding_row(f: Finding) -> str:
+    why = escape(f.message)
+    if f.evidence:
+        why += f"<br><span class=meta>evidence</span> <code>{escape(f.evidence)}</code>"
+    extras = extra_fields(f)
+    if extras:
+        why += (
+            "<br><span class=meta>" + escape(", ".join(f"{k}={json.dumps(v)}" for k, v in extras.items())) + "</span>"
+        )
+    state = f"suppressed: {f.suppression}" if f.suppressed and f.suppression else ("suppressed" if f.suppressed else "")
+    return (
+        f"<tr{' class=suppressed' if f.suppressed else ''}>"
+        f"<td class='sev-{escape(f.severity.value)}'>{escape(f.severity.value)}</td>"
+        f"<td><code>{escape(f.rule)}</code><br>{escape(f.title)}</td>"
+        f"<td><code>{escape(location(f) or '-')}</code></td><td>{why}</td>{_cell(f.fix or '-')}{_cell(state)}</tr>"
+    )
+
+
+def _extra_section(key: str, value: object) -> str:
+    rows = value.items() if isinstance(value, dict) else [(key, value)]
+    body = "".join(f"<tr><th>{escape(str(k))}</th>{_cell(json.dumps(v, default=str))}</tr>" for k, v in rows)
+    return f"<h2>{escape(key)}</h2><table>{body}</table>"
+
+
+def render(report: RunReport) -> str:
+    counts = report.summary()
+    per_droid = findings_per_droid(report)
+    parts = [
+        f"<h1>droid {escape(run_label(report))} <span class='verdict {escape(report.verdict)}'>"
+        f"{VERDICT_WORDS[report.verdict]}</span></h1>",
+        f"<p>{escape(verdict_reason(report))}. Blocking threshold: {escape(report.block_at.value)}.</p>",
+        f"<p class=meta>repo <code>{escape(report.repo)}</code> &middot; started {escape(report.started_at)} "
+        f"&middot; {report.duration_ms} ms &middot; droid {escape(report.tool_version)}"
+        + (f" &middot; request &ldquo;{escape(report.request)}&rdquo;" if report.request else "")
+        + "</p>",
+    ]
+    if report.answer:
+        parts.append(f"<h2>Answer</h2><pre>{escape(report.answer)}</pre>")
+    parts.append("<h2>Summary</h2><table><tr><th>severity</th><th>findings</th></tr>")
+    parts += [f"<tr><td class='sev-{s.value}'>{s.value}</td>{_cell(counts[s.value])}</tr>" for s in SEVERITIES_DESC]
+    parts.append(f"<tr><td>suppressed</td>{_cell(len(report.findings) - len(report.active()))}</tr></table>")
+    if report.findings:
+        parts.append(
+            "<h2>Findings</h2><table><tr><th>severity</th><th>rule</th><th>where</th><th>why</th>"
+            "<th>how to fix</th><th>state</th></tr>"
+        )
+        parts += [_finding_row(f) for f in by_severity(report.findings)]
+        parts.append("</table>")
+    if report.droids:
+        parts.append(
+            "<h2>Droids</h2><table><tr><th>droid</th><th>status</th><th>findings</th><th>time</th><th>notes</th></tr>"
+        )
+        for d in report.droids:
+            failed = " class=failed" if d.status in ("error", "timeout") else ""
+            notes = "<br>".join(escape(n) for n in [droid_problem(d), *d.notes] if n) or "-"
+            parts.append(
+                f"<tr>{_cell(d.name)}<td{failed}>{escape(d.status)}</td>{_cell(per_droid[d.name])}"
+                f"{_cell(f'{d.duration_ms} ms')}<td>{notes}</td></tr>"
+            )
+        parts.append("</table>")
+    if report.routing:
+        parts.append("<h2>Routing</h2><ul>")
+        parts += [f"<li><b>{escape(r.droid)}</b>: {escape('; '.join(r.reasons))}</li>" for r in report.routing]
+        parts.append("</ul>")
+    parts += [_extra_section(k, v) for k, v in report.extra.items()]
+    title = f"droid {run_label(report)}: {VERDICT_WORDS[report.verdict]}"
+    body = "\n".join(parts)
+    return (
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
+        "<meta name=viewport content='width=device-width,initial-scale=1'>"
+        f"<title>{escape(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
+    )

@@ -1,0 +1,94 @@
+"""Markdown for `$GITHUB_STEP_SUMMARY` and report.md: verdict, counts, findings, droids, routing.
+
+Every value that comes from a finding is escaped, so a `|` or a newline in a message cannot break
+the table and `<`, `*`, `_` or `[` cannot turn into HTML, emphasis or links. GitHub caps a step
+summary at 1 MiB, so the findings table stops after `MAX_ROWS` rows and says how many it left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from droids.core.models import Finding, RunReport
+from orchestrator.render._common import (
+    SEVERITIES_DESC,
+    VERDICT_WORDS,
+    by_severity,
+    droid_problem,
+    findings_per_droid,
+    location,
+    run_label,
+    suppressed,
+    verdict_reason,
+)
+
+MAX_ROWS = 1000
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that mean something.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
+
+
+def escape(text: str) -> str:
+    """Plain text safe inside a table cell: punctuation escaped, newlines as `<br>`."""
+    escaped = _SPECIAL.sub(r"\\\1", text)
+    return "<br>".join(escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def code(text: str) -> str:
+    """An inline code span safe inside a table cell (backslashes are literal in code spans)."""
+    text = " ".join(text.splitlines()).replace("|", "\\|")
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _finding_row(f: Finding) -> str:
+    where = code(location(f)) if f.path else "-"
+    message = escape(f.message)
+    if f.evidence:
+        message += f" (evidence {code(f.evidence)})"
+    cells = [f.severity.value, code(f.rule), where, message, escape(f.fix) if f.fix else "-"]
+    return "| " + " | ".join(cells) + " |"
+
+
+def render(report: RunReport) -> str:
+    counts = report.summary()
+    active = by_severity(report.active())
+    lines = [
+        f"## droid {escape(run_label(report))}: {VERDICT_WORDS[report.verdict]}",
+        "",
+        f"{escape(verdict_reason(report))}. Blocking threshold: {report.block_at.value}.",
+        "",
+    ]
+    if report.mode == "ask" and report.answer:
+        lines += ["### Answer", ""]
+        # One paragraph per line: Markdown would otherwise run the answer's lines together.
+        for line in report.answer.splitlines():
+            lines += [escape(line), ""]
+    lines += ["| severity | findings |", "|---|---:|"]
+    lines += [f"| {s.value} | {counts[s.value]} |" for s in SEVERITIES_DESC]
+    hidden = len(suppressed(report))
+    lines += ["", f"Suppressed or baselined: {hidden}.", ""]
+
+    if active:
+        lines += ["### Findings", "", "| severity | rule | location | message | fix |", "|---|---|---|---|---|"]
+        lines += [_finding_row(f) for f in active[:MAX_ROWS]]
+        if len(active) > MAX_ROWS:
+            lines += ["", f"{len(active) - MAX_ROWS} more findings are left out here; see the JSON or SARIF report."]
+        lines.append("")
+
+    if report.droids:
+        per_droid = findings_per_droid(report)
+        lines += ["### Droids", "", "| droid | status | findings | time | notes |", "|---|---|---:|---:|---|"]
+        for d in report.droids:
+            status = f"**{d.status.upper()}**" if d.status in ("error", "timeout") else d.status
+            notes = [droid_problem(d), *d.notes]
+            note_cell = escape("\n".join(n for n in notes if n)) or "-"
+            lines.append(f"| {escape(d.name)} | {status} | {per_droid[d.name]} | {d.duration_ms} ms | {note_cell} |")
+        lines.append("")
+
+    if report.routing:
+        lines += ["### Routing", ""]
+        lines += [f"- **{escape(r.droid)}**: {escape('; '.join(r.reasons))}" for r in report.routing]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

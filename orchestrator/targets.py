@@ -1,0 +1,91 @@
+"""Turn command-line input into a `Task`: which files a run covers and under which profile."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from droids.core import gitio
+from droids.core.models import Profile, RunMode, Targets, Task
+from orchestrator.errors import OrchestratorError
+
+# Folders that are never part of the governed code when walking a directory that is not a git repo.
+_SKIP_DIRS = {".git", ".droid", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"}
+
+
+def find_repo(start: Path) -> Path:
+    """The git top-level of `start`, else `start` itself."""
+    if not start.is_dir():
+        raise OrchestratorError(f"--repo {start}: not a directory")
+    return (gitio.toplevel(start) or start).resolve()
+
+
+def _walk(root: Path, repo: Path) -> list[str]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        found += [Path(dirpath, f).relative_to(repo).as_posix() for f in sorted(filenames)]
+    return found
+
+
+def whole_tree(repo: Path) -> list[str]:
+    if gitio.toplevel(repo) is not None:
+        return gitio.tracked_paths(repo)
+    return _walk(repo, repo)
+
+
+def explicit_paths(repo: Path, raw: Sequence[str], cwd: Path) -> list[str]:
+    """Resolve user paths: each must exist and lie inside the repo; directories expand to files."""
+    tracked = set(whole_tree(repo)) if gitio.toplevel(repo) is not None else None
+    out: list[str] = []
+    for item in raw:
+        path = (cwd / item).resolve()
+        try:
+            rel = path.relative_to(repo)
+        except ValueError:
+            raise OrchestratorError(f"{item}: path outside the repository {repo}") from None
+        if not path.exists():
+            raise OrchestratorError(f"{item}: no such file or directory")
+        if path.is_dir():
+            prefix = "" if rel == Path() else rel.as_posix() + "/"
+            files = sorted(p for p in tracked if p.startswith(prefix)) if tracked is not None else _walk(path, repo)
+            out += files
+        elif not os.access(path, os.R_OK):
+            raise OrchestratorError(f"{item}: not readable")
+        else:
+            out.append(rel.as_posix())
+    return list(dict.fromkeys(out))
+
+
+def gate_task(
+    repo: Path, policies: Path, *, staged: bool, base: str | None, paths: Sequence[str], mode: str | None, cwd: Path
+) -> Task:
+    chosen = sum([staged, base is not None, bool(paths)])
+    if chosen != 1:
+        raise OrchestratorError("gate: give exactly one of --staged, --base REV or PATH ...")
+    if staged:
+        targets = Targets(kind="staged", paths=tuple(gitio.staged_paths(repo)))
+    elif base is not None:
+        targets = Targets(kind="base", base=base, paths=tuple(gitio.changed_paths(repo, base)))
+    else:
+        targets = Targets(kind="paths", paths=tuple(explicit_paths(repo, paths, cwd)))
+    profile: Profile
+    if mode is None:
+        profile = "ci" if base is not None else "pre-commit"
+    elif mode in ("pre-commit", "ci"):
+        profile = mode  # type: ignore[assignment]
+    else:
+        raise OrchestratorError(f"--mode {mode}: expected 'pre-commit' or 'ci'")
+    return Task(mode="gate", profile=profile, repo=repo, policies=policies, targets=targets)
+
+
+def simple_task(
+    mode: RunMode, repo: Path, policies: Path, *, request: str = "", paths: Sequence[str] = (), cwd: Path
+) -> Task:
+    """A task over given paths, or the whole tree when none are given (audit, ask, run)."""
+    if paths:
+        targets = Targets(kind="paths", paths=tuple(explicit_paths(repo, paths, cwd)))
+    else:
+        targets = Targets(kind="tree", paths=tuple(whole_tree(repo)))
+    return Task(mode=mode, profile=mode, request=request, repo=repo, policies=policies, targets=targets)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from droids.core.errors import DroidError
+from droids.core.models import Severity
+from droids.core.policy import load_gates
+from tests.conftest import REPO_ROOT
+
+
+def test_shipped_gates_policy_loads() -> None:
+    gates = load_gates(REPO_ROOT / "policies")
+    assert gates.profiles["pre-commit"].block_at is Severity.HIGH
+    assert gates.precedence[0] == "security-compliance"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "ci:         {block_at: medium",
+            "ci:         {block_at: hihg",
+            r"gates.yaml:\d+: profiles.ci.block_at: Input should be",
+        ),
+        ("version: 1", "version: 7", r"gates.yaml:5: version"),
+        ("baseline: .droid/baseline.json", "baseline: .droid/baseline.json\nbaselines: x", r"baselines: Extra inputs"),
+        (
+            "  run:        {block_at: high, warn_at: low, time_limit_s: 1800}\n",
+            "",
+            r"gates.yaml:\d+: profiles: Value error, missing profile\(s\) \['run'\]",
+        ),
+        ("time_limit_s: 30}", "time_limit_s: -1}", r"profiles.pre-commit.time_limit_s"),
+        (
+            "suppressions: []",
+            "suppressions: [{rule: SEC001, paths: [a], reason: ok}",
+            r"gates.yaml:\d+: malformed YAML",
+        ),
+        ("suppressions: []", "suppressions: [{rule: SEC001, paths: [a]}]", r"suppressions.0.reason: Field required"),
+    ],
+)
+def test_malformed_gates_policy_names_file_line_and_key(tmp_path: Path, old: str, new: str, message: str) -> None:
+    shutil.copytree(REPO_ROOT / "policies", tmp_path / "policies")
+    path = tmp_path / "policies" / "gates.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    with pytest.raises(DroidError, match=message):
+        load_gates(tmp_path / "policies", tmp_path)
+
+
+def test_missing_policy_file(tmp_path: Path) -> None:
+    with pytest.raises(DroidError, match="policy file not found"):
+        load_gates(tmp_path)

@@ -1,0 +1,81 @@
+"""APX007 daily loss limit: the day's loss reached the limit and trading went on.
+
+EOD-trail rule sets (apex-4.0) pause trading for the rest of the trading day once equity has fallen
+by the account's daily loss limit since the previous session close (unrealized P&L included). After
+that, fills may only reduce or close positions; a fill that opens or increases one is a violation.
+Reported once per trading day. `value` is the worst day P&L before the fill, `limit` minus the limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trading_core.apex.result import Violation
+from trading_core.apex.rules.base import RuleInfo, Step, increases
+from trading_core.market.money import fmt_money, to_dollars
+
+RULE = RuleInfo(
+    id="APX007",
+    severity="high",
+    title="Traded on after the daily loss limit",
+    fix="Stop for the day once the daily loss limit is hit (ApexGuard halts); only close positions",
+    doc=__doc__ or "",
+)
+
+
+def limit_hit(day_pnl: Any, limit: int) -> Any:
+    return day_pnl <= -limit
+
+
+def _violation(index: int, ts: int, day: Any, symbol: str, worst: int, limit: int) -> Violation:
+    return RULE.violation(
+        index=index,
+        ts_us=ts,
+        day=day,
+        value=to_dollars(worst),
+        limit=-to_dollars(limit),
+        symbol=symbol,
+        message=(
+            f"{symbol} fill adds risk after the day's loss reached {fmt_money(worst)}"
+            f" (daily loss limit {fmt_money(-limit)}); trading is paused for trading day {day}"
+        ),
+    )
+
+
+def step(s: Step, memory: dict[str, Any]) -> list[Violation]:
+    limit, e = s.spec.daily_loss, s.event
+    if limit is None or s.day_pnl_min_before is None or not e.is_fill:
+        return []
+    if not (increases(s.own_before, s.own_after) and limit_hit(s.day_pnl_min_before, limit)):
+        return []
+    seen: set[Any] = memory.setdefault("seen", set())
+    if s.bounds.day in seen:
+        return []
+    seen.add(s.bounds.day)
+    return [_violation(e.index, e.ts_us, s.bounds.day, e.symbol, s.day_pnl_min_before, limit)]
+
+
+def scan(f: Any) -> list[Violation]:
+    import numpy as np
+
+    limit, j = f.spec.daily_loss, f.journal
+    if limit is None:
+        return []
+    day_pnl = f.equity - f.sod_equity[f.day]
+    hit_count = np.cumsum(limit_hit(day_pnl, limit))
+    # hits earlier in the same day, strictly before each event
+    before_day = np.where(f.day_first > 0, hit_count[np.maximum(f.day_first - 1, 0)], 0)[f.day]
+    before = np.concatenate(([0], hit_count[:-1])) - before_day
+    hits = np.flatnonzero(f.grows() & (before > 0))  # grows: is_fill & increases(before, after)
+    out = []
+    if hits.size:
+        _, first = np.unique(f.day[hits], return_index=True)
+        for i in hits[np.sort(first)].tolist():
+            start = int(f.day_first[f.day[i]])
+            worst = int(day_pnl[start:i].min())
+            out.append(
+                _violation(
+                    int(j.row[i]), int(j.ts_us[i]), f.days[int(f.day[i])].day, j.symbols[int(j.sym[i])], worst, limit
+                )
+            )
+    return out

@@ -1,0 +1,56 @@
+"""Fixed-size windows in O(1) per update: a ring buffer of the last values with running sums.
+
+`RollingStd` is the population standard deviation of the last `window` values (fewer while
+warming up). Why running sums are safe here: the values are one-tick mid changes in half ticks,
+so the sums are exact in binary floating point and never drift.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+class RollingWindow:
+    """The last `size` values; `push` returns the value that fell out (None while filling)."""
+
+    __slots__ = ("_buf", "_i", "count", "size")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._buf = [0.0] * size
+        self._i = 0
+        self.count = 0
+
+    def push(self, x: float) -> float | None:
+        i = self._i
+        old = self._buf[i] if self.count == self.size else None
+        self._buf[i] = x
+        self._i = i + 1 if i + 1 < self.size else 0
+        if self.count < self.size:
+            self.count += 1
+        return old
+
+    def oldest(self) -> float:
+        """The value `size - 1` pushes ago (the first value while filling)."""
+        return self._buf[self._i] if self.count == self.size else self._buf[0]
+
+
+class RollingStd:
+    __slots__ = ("_s1", "_s2", "_win")
+
+    def __init__(self, window: int) -> None:
+        self._win = RollingWindow(window)
+        self._s1 = 0.0
+        self._s2 = 0.0
+
+    def update(self, x: float) -> float:
+        old = self._win.push(x)
+        self._s1 += x
+        self._s2 += x * x
+        if old is not None:
+            self._s1 -= old
+            self._s2 -= old * old
+        n = self._win.count
+        mean = self._s1 / n
+        var = self._s2 / n - mean * mean
+        return math.sqrt(var) if var > 0.0 else 0.0
