@@ -7,11 +7,19 @@ PyPI/npm/OpenAI/Discord/Telegram/Twilio/Mailchimp/Square tokens, JWTs, credentia
 high-entropy quoted strings (base64 and hex), in any text file. YAML and INI-style files
 (`.env` included) are also read as key/value pairs, as detect-secrets does.
 
+Beyond detect-secrets it drops values that say they are not secrets: placeholders such as
+`changeme`, `<your-key>` or `xxxx` for the generic detectors, hex digests on a line that names
+them (`sha256 = "..."`, a `rev:` in `.pre-commit-config.yaml`), Subresource-Integrity hashes, and
+lock files detect-secrets does not know (`pnpm-lock.yaml`, ...). It also runs in time linear in
+the input: detect-secrets needs minutes for some files with many long lines.
+
 What it scans: the staged blobs for a pre-commit gate (the index, not the working tree), the
 files changed against a base ref in CI, the given paths, or every tracked file for an audit.
 Binary files (a NUL byte in the first 8,000 bytes) and files over 2 MB are skipped and named in
 the report's notes; non-UTF-8 text is scanned with replacement characters; files detect-secrets
-excludes by name (lock files, images and other non-text extensions, swagger) are skipped.
+excludes by name (lock files, images and other non-text extensions, swagger) are skipped. A line
+over 4,096 characters (minified code, data) is scanned in overlapping windows of that size, and
+the report says so; a secret of up to 1,024 characters is always whole in one window.
 
 Severity: critical for private keys and cloud or payment provider keys (AWS, Azure, IBM Cloud,
 IBM COS, SoftLayer, Cloudant, Stripe): they open infrastructure or move money; high for
@@ -37,8 +45,10 @@ from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from droids.core.checks import CheckOutcome
 from droids.core.errors import DroidError
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
+from droids.core.protocol import DroidContext
 
 if TYPE_CHECKING:
     from droids.security_compliance.secret_scan.engine import FileScan, Hit
@@ -50,7 +60,7 @@ FIX = (
     "store (e.g. os.environ['BROKER_API_KEY'], with a local .env that is git-ignored). Treat the secret "
     "as leaked and rotate or revoke it: once committed it stays in git history. If it is not a secret "
     "(a test fixture, a public value), append '# pragma: allowlist secret' to the line or record it in "
-    ".secrets.baseline (detect-secrets scan --baseline .secrets.baseline)."
+    ".secrets.baseline (detect-secrets scan > .secrets.baseline)."
 )
 SEC001 = RuleSpec(
     id="SEC001",
@@ -80,6 +90,19 @@ _NOTE_NAMES = 5
 
 def severity_of(secret_type: str) -> Severity:
     return Severity.CRITICAL if secret_type in CRITICAL_TYPES else Severity.HIGH
+
+
+RULES = (SEC001,)
+
+
+def applies(task: Task) -> bool:
+    """Secrets can hide in any text file, so SEC001 runs in every mode."""
+    return True
+
+
+def run(task: Task, ctx: DroidContext) -> CheckOutcome:
+    findings, notes, metrics = check(task, ctx.cache_dir(DROID))
+    return CheckOutcome(findings=findings, notes=notes, metrics=metrics)
 
 
 def check(task: Task, cache_dir: Path | None) -> tuple[list[Finding], list[str], dict[str, int]]:
@@ -167,9 +190,7 @@ def notes_for(outcome: ScanOutcome) -> list[str]:
             f"{_count(range(lines), 'line')} over {LONG_LINE:,} characters scanned in overlapping windows "
             f"(linear-time guard): {_names(long_files)}"
         )
-    if outcome.cache_note:
-        notes.append(outcome.cache_note)
-    return notes
+    return notes + outcome.notes
 
 
 def metrics_for(outcome: ScanOutcome, findings: list[Finding]) -> dict[str, int]:

@@ -25,18 +25,27 @@ from trading_core.apex.summary import sort_key, summarize
 def evaluate(journal: Journal, policy: ApexPolicy | ApexSpec) -> ComplianceResult:
     spec = policy if isinstance(policy, ApexSpec) else compile_spec(policy)
     frame = build_frame(journal, spec, SessionCalendar(spec.policy.session))
-    position_of_row = np.empty(len(journal), np.int64)
-    position_of_row[journal.row] = np.arange(len(journal))
     found = [v for rule in rules.ALL_RULES for v in rule.scan(frame)]
-    found.sort(key=lambda v: sort_key(v, int(position_of_row[v.event_index])))
-    distance = frame.equity * spec.dd.scale - frame.threshold
-    fill_days = np.unique(frame.day[journal.is_fill])
+    positions = _positions_of_rows(journal.row, [v.event_index for v in found])
+    order = sorted(range(len(found)), key=lambda k: sort_key(found[k], positions[k]))
     summary = summarize(
         spec,
         frame.closes(),
         final_equity=int(frame.equity[-1]),
-        peak=int(frame.peak[-1]),
-        min_distance=Fraction(int(distance.min()), spec.dd.scale),
-        trading_days=len(fill_days),
+        peak=frame.high,
+        min_distance=Fraction(frame.runs.min_distance(), spec.dd.scale),
+        trading_days=frame.fill_days(),
     )
-    return ComplianceResult(tuple(found), summary, len(journal))
+    return ComplianceResult(tuple(found[k] for k in order), summary, len(journal))
+
+
+def _positions_of_rows(row: np.ndarray, rows: list[int]) -> list[int]:
+    """Processing position of each data row (they differ only after --sort)."""
+    if not rows:
+        return []
+    wanted = np.array(rows, np.int64)
+    if bool(np.all(row[1:] > row[:-1])):
+        return np.searchsorted(row, wanted).tolist()
+    position_of_row = np.empty(len(row), np.int64)
+    position_of_row[row] = np.arange(len(row))
+    return position_of_row[wanted].tolist()

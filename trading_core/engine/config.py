@@ -73,20 +73,25 @@ class EntriesPolicy(PolicyModel):
     stop_entries_before_cutoff_s: int = Field(ge=0)
 
 
-class BracketsPolicy(PolicyModel):
+class BracketDistance(PolicyModel):
     target_ticks: int = Field(ge=1)
     stop_ticks: int = Field(ge=1)
+
+
+class BracketsPolicy(PolicyModel):
+    per_symbol: dict[str, BracketDistance] = Field(min_length=1)
     max_stop_to_target: Decimal = Field(gt=0)
     max_hold_s: int = Field(ge=1)
     flatten_before_deadline_s: int = Field(ge=0)
 
     @model_validator(mode="after")
     def _stop_within_ratio(self) -> BracketsPolicy:
-        if self.stop_ticks > self.max_stop_to_target * self.target_ticks:
-            raise ValueError(
-                f"stop_ticks {self.stop_ticks} is more than max_stop_to_target x target_ticks"
-                f" ({self.max_stop_to_target} x {self.target_ticks})"
-            )
+        for root, d in self.per_symbol.items():
+            if d.stop_ticks > self.max_stop_to_target * d.target_ticks:
+                raise ValueError(
+                    f"{root}: stop_ticks {d.stop_ticks} is more than max_stop_to_target x target_ticks"
+                    f" ({self.max_stop_to_target} x {d.target_ticks})"
+                )
         return self
 
 
@@ -114,11 +119,12 @@ class RiskPolicy(PolicyModel):
     soft_size_factor: Decimal = Field(gt=0, le=1)
     hard_drawdown_share: Decimal = Field(gt=0, lt=1)
     daily_loss_limit: Decimal = Field(gt=0)
+    min_daily_loss_limit: Decimal = Field(gt=0)
     daily_profit_cap: Decimal = Field(gt=0)
     max_rejected_ticks_in_row: int = Field(ge=1)
     mark_interval_ms: int = Field(ge=0)
 
-    @field_validator("daily_loss_limit", "daily_profit_cap", mode="before")
+    @field_validator("daily_loss_limit", "min_daily_loss_limit", "daily_profit_cap", mode="before")
     @classmethod
     def _exact(cls, value: object) -> Decimal:
         return _dec(value)
@@ -127,6 +133,8 @@ class RiskPolicy(PolicyModel):
     def _tiers(self) -> RiskPolicy:
         if self.soft_drawdown_share >= self.hard_drawdown_share:
             raise ValueError("soft_drawdown_share must be below hard_drawdown_share")
+        if self.min_daily_loss_limit > self.daily_loss_limit:
+            raise ValueError("min_daily_loss_limit must not exceed daily_loss_limit")
         return self
 
 
@@ -150,6 +158,9 @@ def load_strategy(policies_dir: Path, instruments: Instruments) -> StrategyPolic
     for root in policy.symbols:
         if root not in instruments:
             raise TradingCoreError(f"{path}: symbols: unknown instrument {root!r} (not in instruments.yaml)")
+    missing = [root for root in policy.symbols if root not in policy.brackets.per_symbol]
+    if missing:
+        raise TradingCoreError(f"{path}: brackets.per_symbol: no bracket distances for {', '.join(missing)}")
     for pair in policy.sizing.correlations:
         for root in pair.split("/"):
             if root not in instruments:

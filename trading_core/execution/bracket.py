@@ -137,7 +137,3 @@ class Bracket:
             self.exit = self._order("market", -left, None, "exit", ts_us)
             ops.append(("submit", self.exit))
         return ops
-
-    def on_exit_fill(self, fill: Fill) -> None:
-        self.fills.append(fill)
-        self.exit_filled += abs(fill.qty)

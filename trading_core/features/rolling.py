@@ -1,13 +1,11 @@
-"""Fixed-size windows in O(1) per update: a ring buffer of the last values with running sums.
+"""A fixed-size window in O(1) per update: a ring buffer of the last values.
 
-`RollingStd` is the population standard deviation of the last `window` values (fewer while
-warming up). Why running sums are safe here: the values are one-tick mid changes in half ticks,
-so the sums are exact in binary floating point and never drift.
+features/vector.py keeps running sums next to it for the rolling standard deviation (population std
+of the last `window` values, fewer while warming up). Why running sums are safe there: the values are
+one-tick mid changes in half ticks, so the sums are exact in binary floating point and never drift.
 """
 
 from __future__ import annotations
-
-import math
 
 
 class RollingWindow:
@@ -33,24 +31,3 @@ class RollingWindow:
     def oldest(self) -> float:
         """The value `size - 1` pushes ago (the first value while filling)."""
         return self._buf[self._i] if self.count == self.size else self._buf[0]
-
-
-class RollingStd:
-    __slots__ = ("_s1", "_s2", "_win")
-
-    def __init__(self, window: int) -> None:
-        self._win = RollingWindow(window)
-        self._s1 = 0.0
-        self._s2 = 0.0
-
-    def update(self, x: float) -> float:
-        old = self._win.push(x)
-        self._s1 += x
-        self._s2 += x * x
-        if old is not None:
-            self._s1 -= old
-            self._s2 -= old * old
-        n = self._win.count
-        mean = self._s1 / n
-        var = self._s2 / n - mean * mean
-        return math.sqrt(var) if var > 0.0 else 0.0

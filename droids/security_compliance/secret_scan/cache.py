@@ -18,7 +18,7 @@ from pathlib import Path
 from droids.security_compliance.secret_scan.engine import FileScan, Hit
 
 CACHE_FILE = "sec001-scan.sqlite"
-_STALE_AFTER_S = 30 * 86400  # rows not read for a month are dropped on full-tree runs
+_STALE_AFTER_S = 30 * 86400  # rows not used for a month are dropped
 _BATCH = 500
 
 
@@ -34,15 +34,22 @@ class ScanCache:
         self.reset = False  # True when a damaged cache file was replaced
         try:
             self._db = self._open()
-        except sqlite3.DatabaseError:
-            self.path.unlink(missing_ok=True)
+        except sqlite3.OperationalError:
+            raise  # locked or unwritable: the caller scans without the cache, the file stays
+        except sqlite3.DatabaseError:  # not a database: a damaged cache is reset, never trusted
+            for suffix in ("", "-wal", "-shm"):
+                self.path.with_name(CACHE_FILE + suffix).unlink(missing_ok=True)
             self.reset = True
             self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS scans (key TEXT PRIMARY KEY, result TEXT NOT NULL, used INTEGER)")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS scans (key TEXT PRIMARY KEY, result TEXT NOT NULL, used INTEGER)")
+        except sqlite3.Error:
+            db.close()
+            raise
         return db
 
     def get_many(self, keys: Iterable[str]) -> dict[str, FileScan]:

@@ -94,7 +94,6 @@ class SecretEngine:
         self._snippet = get_code_snippet
         self._prefilter = LinePrefilter(self.plugins)
         self._own = false_positives if own_filters else None
-        # The same filter groups, in the same order, as detect_secrets.core.scan.
         linear = _Filter(_INDIRECT_FILTER, indirect_reference.is_indirect_reference, frozenset({"line"}))
         filters = [linear if f.path == _INDIRECT_FILTER else f for f in filters]
         # The same groups, in the same order, as detect_secrets.core.scan picks them.

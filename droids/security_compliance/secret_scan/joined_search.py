@@ -17,7 +17,7 @@ except ImportError:  # pragma: no cover - other Pythons
     sre_parse = None  # type: ignore[assignment]
 
 
-def matches_alike_in_joined_lines(pattern: re.Pattern[str]) -> bool:
+def matches_alike_in_joined_lines(pattern: re.Pattern[str], parsed: Any | None = None) -> bool:
     r"""True when a search of the lines joined by `\n` (with `re.MULTILINE`) finds every match
     that a search of each line alone finds, at the same place.
 
@@ -25,12 +25,13 @@ def matches_alike_in_joined_lines(pattern: re.Pattern[str]) -> bool:
     atomic groups and possessive repeats (more text can make them fail), back-references, or a
     negative lookaround that could match a `\n` (it passes at a line's end, but may fail at `\n`).
     """
-    if sre_parse is None:
-        return False
-    try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:
-        return False
+    if parsed is None:
+        if sre_parse is None:
+            return False
+        try:
+            parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        except Exception:  # an unparsable pattern is searched line by line
+            return False
     return _joinable(parsed, bool(parsed.state.flags & re.DOTALL), in_negative=False)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 try:  # the parser is private; without it every regex simply runs on every line
     from re import _constants as sre
@@ -64,13 +65,20 @@ def fold_case(text: str) -> str:
     return text.lower()
 
 
-def required_literals(pattern: re.Pattern[str]) -> Requirement | None:
-    """What every match of `pattern` contains, or None when nothing useful is known."""
+def parse(pattern: re.Pattern[str]) -> Any | None:
+    """Python's own parse tree of `pattern`, or None when it cannot be had."""
     if sre_parse is None:
         return None
     try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        return sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # an unparsable pattern gets no shortcut; it still runs in full
+        return None
+
+
+def required_literals(pattern: re.Pattern[str], parsed: Any | None = None) -> Requirement | None:
+    """What every match of `pattern` contains, or None when nothing useful is known."""
+    parsed = parsed if parsed is not None else parse(pattern)
+    if parsed is None:
         return None
     walker = _Walker()
     sets = _sets(walker.sequence(parsed, bool(parsed.state.flags & re.IGNORECASE)))

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from droids.security_compliance.secret_scan.joined_search import matches_alike_in_joined_lines
-from droids.security_compliance.secret_scan.literals import Requirement, fold_case, required_literals
+from droids.security_compliance.secret_scan.literals import Requirement, fold_case, parse, required_literals
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,12 @@ def probes_for(plugin: object) -> tuple[Probe, ...] | None:
 
 
 def _probe(regex: re.Pattern[str]) -> Probe:
-    joined = re.compile(regex.pattern, regex.flags | re.MULTILINE) if matches_alike_in_joined_lines(regex) else None
-    return Probe(regex, required_literals(regex), joined)
+    parsed = parse(regex)
+    requirement = required_literals(regex, parsed) if parsed is not None else None
+    joined = None
+    if (requirement is None or requirement.shortest < 2) and matches_alike_in_joined_lines(regex, parsed):
+        joined = re.compile(regex.pattern, regex.flags | re.MULTILINE)  # compiled only where it is used
+    return Probe(regex, requirement, joined)
 
 
 class LinePrefilter:

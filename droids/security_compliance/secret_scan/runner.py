@@ -1,19 +1,24 @@
 """Scan many files: set aside what cannot hold text, reuse cached results, spread the rest.
 
-A pre-commit run (a handful of staged files) is scanned in this process: starting a pool costs
+A pre-commit run (a handful of staged files) is scanned in this process: starting workers costs
 more than it saves, and a cache hit does not even import detect-secrets. A full-tree run over
-more than `POOL_MIN_BYTES` of uncached text is spread over a process pool (one worker per
-available core, up to `MAX_WORKERS`). Workers are spawned, not forked: the orchestrator may run
-droids in threads, and forking a threaded process can deadlock the child.
+more than `POOL_MIN_BYTES` of uncached text is spread over worker processes (one per available
+core, up to `MAX_WORKERS`), started as fresh interpreters (`worker.py`), never forked: the
+orchestrator may run droids in threads, and forking a threaded process can deadlock the child.
+If the workers fail, the scan falls back to this process and says so.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from subprocess import PIPE
 from typing import TYPE_CHECKING, Any
 
 from droids.core.workspace import is_binary
@@ -24,12 +29,14 @@ if TYPE_CHECKING:
     from droids.security_compliance.secret_scan.engine import SecretEngine
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are skipped with a note: generated data, not code
-POOL_MIN_BYTES = 1_500_000  # below this a pool's start-up (~0.3 s) outweighs what it saves
+# A worker needs ~0.5 s to start (a fresh interpreter importing detect-secrets) and then scans
+# ~2 MB/s; below this many uncached bytes one process is as fast.
+POOL_MIN_BYTES = 1_000_000
 MAX_WORKERS = 4
 ENGINE_VERSION = "1"  # bump when a change to this package changes what a scan finds
 
 _engine_lock = threading.Lock()
-_engine = None
+_engine: SecretEngine | None = None
 
 
 @dataclass
@@ -42,7 +49,7 @@ class ScanOutcome:
     files_scanned: int = 0
     cache_hits: int = 0
     workers: int = 1
-    cache_note: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def settings_key() -> str:
@@ -58,7 +65,6 @@ def scan_files(items: Iterable[tuple[str, bytes]], cache_dir: Path | None) -> Sc
 
     outcome = ScanOutcome()
     pending: dict[str, tuple[str, bytes]] = {}  # cache key -> (path, content)
-    keys: dict[str, str] = {}
     settings = settings_key()
     for path, content in items:
         outcome.bytes_total += len(content)
@@ -67,8 +73,7 @@ def scan_files(items: Iterable[tuple[str, bytes]], cache_dir: Path | None) -> Sc
         elif is_binary(content):
             outcome.binary.append(path)
         else:
-            keys[path] = key = content_key(settings, path, content)
-            pending[key] = (path, content)
+            pending[content_key(settings, path, content)] = (path, content)
     cache = _open_cache(cache_dir, outcome)
     cached = _cached(cache, pending, outcome)
     for key, scan in cached.items():
@@ -92,10 +97,10 @@ def _open_cache(cache_dir: Path | None, outcome: ScanOutcome) -> ScanCache | Non
     try:
         cache = ScanCache(cache_dir)
     except (sqlite3.Error, OSError) as exc:
-        outcome.cache_note = f"scan cache unusable, scanned without it ({exc})"
+        outcome.notes.append(f"scan cache unusable, scanned without it ({exc})")
         return None
     if cache.reset:
-        outcome.cache_note = f"scan cache {cache.path} was damaged and has been reset"
+        outcome.notes.append(f"scan cache {cache.path} was damaged and has been reset")
     return cache
 
 
@@ -107,7 +112,7 @@ def _cached(cache: ScanCache | None, pending: dict[str, Any], outcome: ScanOutco
     try:
         return cache.get_many(pending)
     except sqlite3.Error as exc:
-        outcome.cache_note = f"scan cache unreadable, scanned without it ({exc})"
+        outcome.notes.append(f"scan cache unreadable, scanned without it ({exc})")
         return {}
 
 
@@ -116,19 +121,25 @@ def _store(cache: ScanCache, fresh: dict[str, FileScan], cached: dict[str, FileS
 
     try:
         cache.put_many(fresh, touched=cached)
+        cache.prune()
         cache.close()
     except sqlite3.Error as exc:
-        outcome.cache_note = f"scan results not cached ({exc})"
+        outcome.notes.append(f"scan results not cached ({exc})")
 
 
 def _scan_fresh(work: list[tuple[str, tuple[str, bytes]]], outcome: ScanOutcome) -> dict[str, FileScan]:
     outcome.files_scanned = len(work)
     outcome.bytes_scanned = sum(len(content) for _, (_, content) in work)
     workers = min(MAX_WORKERS, _available_cores())
-    if workers < 2 or len(work) < 2 or outcome.bytes_scanned < POOL_MIN_BYTES:
-        return {key: scan_content(path, content) for key, (path, content) in work}
-    outcome.workers = workers
-    return _scan_in_pool(work, workers)
+    if workers >= 2 and len(work) >= 2 and outcome.bytes_scanned >= POOL_MIN_BYTES:
+        try:
+            results = _scan_in_workers(work, workers)
+        except (OSError, RuntimeError, pickle.UnpicklingError, EOFError) as exc:
+            outcome.notes.append(f"parallel scan failed, scanned in one process instead ({exc})")
+        else:
+            outcome.workers = workers
+            return results
+    return {key: scan_content(path, content) for key, (path, content) in work}
 
 
 def _available_cores() -> int:
@@ -137,21 +148,33 @@ def _available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _scan_in_pool(work: list[tuple[str, tuple[str, bytes]]], workers: int) -> dict[str, FileScan]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+def _scan_in_workers(work: list[tuple[str, tuple[str, bytes]]], workers: int) -> dict[str, FileScan]:
     # Longest first into the lightest batch, so one big file does not leave a core idle at the end.
-    batches: list[list[tuple[str, str, bytes]]] = [[] for _ in range(workers * 4)]
-    loads = [0] * len(batches)
+    batches: list[list[tuple[str, str, bytes]]] = [[] for _ in range(workers)]
+    loads = [0] * workers
     for key, (path, content) in sorted(work, key=lambda item: -len(item[1][1])):
         lightest = loads.index(min(loads))
         batches[lightest].append((key, path, content))
         loads[lightest] += len(content) + 1
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    command = [sys.executable, "-m", "droids.security_compliance.secret_scan.worker"]
+    procs = [subprocess.Popen(command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=env) for _ in batches]
+    outputs: list[tuple[bytes, bytes]] = [(b"", b"")] * len(procs)
+
+    def talk(i: int) -> None:  # one thread per worker, so all of them are fed at once
+        outputs[i] = procs[i].communicate(pickle.dumps(batches[i], protocol=pickle.HIGHEST_PROTOCOL))
+
+    threads = [threading.Thread(target=talk, args=(i,)) for i in range(len(procs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     results: dict[str, FileScan] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for done in pool.map(scan_batch, [b for b in batches if b]):
-            results.update(done)
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        if proc.returncode != 0:
+            last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
+            raise RuntimeError(f"worker failed: {last[0]}")
+        results.update(pickle.loads(out))  # noqa: S301 - written by our own worker process
     return results
 
 

@@ -40,7 +40,7 @@ NOISE = [
     "[section]",
     "url = https://example.org/path?q=1",
     "x = {'a': 1, 'b': [1, 2, 3]}",
-    "id = '0123456789abcdef0123'",
+    "id = '0123456789abcdef0123'",  # pragma: allowlist secret
     "user_id = 'a8f3c9e1b2d4'",
 ]
 EXTENSIONS = [

@@ -26,7 +26,7 @@ def upstream(line: str) -> bool:
         ("api_key := os.getenv('KEY')", True),
         ("if token !== cfg.values[0]:", True),
         ("password: vault.read(path)", True),
-        ('password = "hunter2"', False),
+        ('password = "hunter2"', False),  # pragma: allowlist secret
         ("secret = get_secret_key(", False),
         ("x = (a)", False),
         ("f(a) = b", False),
@@ -43,7 +43,7 @@ def test_table(line: str, expected: bool) -> None:
     assert references_indirectly(line) is expected
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.text(alphabet="ab_.-=!:[]() \x0b\t\u00e9", max_size=16))
 def test_same_answer_as_the_regex_on_generated_lines(line: str) -> None:
     assert references_indirectly(line) is upstream(line)

@@ -49,26 +49,22 @@ def step(rule: RuleInfo, name: str, share: Any, level_of: LevelOf, s: Step, memo
 
 
 def scan(rule: RuleInfo, name: str, share: Any, level_of: LevelOf, f: Any) -> list[Violation]:
-    import numpy as np
-
-    level = level_of(f.spec.dd, f.hwm, f.threshold)
-    inside = f.equity * f.spec.dd.scale <= level
-    entered = inside & ~np.concatenate(([False], inside[:-1]))
-    out = []
-    for i in np.flatnonzero(entered).tolist():
-        day = f.days[int(f.day[i])].day
-        out.append(
-            _violation(
-                rule,
-                name,
-                share,
-                int(f.journal.row[i]),
-                int(f.journal.ts_us[i]),
-                day,
-                int(f.equity[i]),
-                int(f.hwm[i]),
-                int(level[i]),
-                f.spec,
-            )
+    runs = f.runs
+    level = level_of(f.spec.dd, runs.hwm, runs.threshold)  # per run of one high-water mark
+    entered = runs.entries_at_or_below(f.equity, level)
+    if not entered.size:
+        return []
+    r, days = runs.of(entered), f.day_of(entered)
+    j = f.journal
+    return [
+        _violation(rule, name, share, row, ts, f.days[d].day, equity, hwm, lvl, f.spec)
+        for row, ts, d, equity, hwm, lvl in zip(
+            j.row[entered].tolist(),
+            j.ts_us[entered].tolist(),
+            days.tolist(),
+            f.equity[entered].tolist(),
+            runs.hwm[r].tolist(),
+            level[r].tolist(),
+            strict=True,
         )
-    return out
+    ]

@@ -61,21 +61,17 @@ def scan(f: Any) -> list[Violation]:
     limit, j = f.spec.daily_loss, f.journal
     if limit is None:
         return []
-    day_pnl = f.equity - f.sod_equity[f.day]
-    hit_count = np.cumsum(limit_hit(day_pnl, limit))
-    # hits earlier in the same day, strictly before each event
-    before_day = np.where(f.day_first > 0, hit_count[np.maximum(f.day_first - 1, 0)], 0)[f.day]
-    before = np.concatenate(([0], hit_count[:-1])) - before_day
-    hits = np.flatnonzero(f.grows() & (before > 0))  # grows: is_fill & increases(before, after)
+    # days whose worst moment hits the limit (day P&L = equity - start-of-day equity)
+    day_low = np.minimum.reduceat(f.equity, f.day_first) - f.sod_equity
+    growing = f.fills.at[f.fills.grows]  # fills that open or increase a position
     out = []
-    if hits.size:
-        _, first = np.unique(f.day[hits], return_index=True)
-        for i in hits[np.sort(first)].tolist():
-            start = int(f.day_first[f.day[i]])
-            worst = int(day_pnl[start:i].min())
-            out.append(
-                _violation(
-                    int(j.row[i]), int(j.ts_us[i]), f.days[int(f.day[i])].day, j.symbols[int(j.sym[i])], worst, limit
-                )
-            )
+    for d in np.flatnonzero(limit_hit(day_low, limit)).tolist():
+        start, end, sod = int(f.day_first[d]), int(f.day_last[d]) + 1, int(f.sod_equity[d])
+        first_hit = start + int(np.argmax(limit_hit(f.equity[start:end] - sod, limit)))
+        k = int(np.searchsorted(growing, first_hit, side="right"))  # the first one after the hit
+        if k == growing.size or growing[k] >= end:
+            continue
+        i = int(growing[k])
+        worst = int(f.equity[start:i].min()) - sod
+        out.append(_violation(int(j.row[i]), int(j.ts_us[i]), f.days[d].day, j.symbols[int(j.sym[i])], worst, limit))
     return out

@@ -61,29 +61,39 @@ def step(s: Step, memory: dict[str, Any]) -> list[Violation]:
 
 
 def scan(f: Any) -> list[Violation]:
+    """The `step` checks, per trading day: they look at the positions after a run of events.
+
+    For trading day D, with `s` the first event at or after D's deadline: the event before `s`, if it
+    is D's, left positions that `s` shows held through the deadline (reported at `s`); every later
+    event of D that leaves a position open is itself past the deadline (reported at itself). So the
+    first report for D and a symbol is at the first of D's events from `s - 1` on after which that
+    symbol's position is open: at `s - 1` itself, or at the symbol's first fill after it that leaves
+    a position open. (No later event: nothing held through the deadline is ever shown.)
+    """
     import numpy as np
 
-    ts, symbols = f.journal.ts_us, f.journal.symbols
-    deadline = f.deadline_of(f.day)
-    # phase 0: held through the previous event's deadline; phase 1: left open after this event's deadline
-    held = np.flatnonzero((ts[1:] >= deadline[:-1]) & (f.open_count[:-1] > 0)) + 1
-    late = np.flatnonzero((ts >= deadline) & (f.open_count > 0))
+    ts, symbols, fills = f.journal.ts_us, f.journal.symbols, f.fills
+    deadline = np.fromiter((b.deadline_us for b in f.days), np.int64, len(f.days))
+    s = np.searchsorted(ts, deadline)
+    days = np.flatnonzero((s < f.n) & (s <= f.day_last + 1))
+    s = s[days]
+    lo, hi = np.maximum(f.day_first[days], s - 1), f.day_last[days]
     found: list[tuple[int, str, int, int]] = []  # (position, symbol, day index, qty)
-    for code in range(len(symbols)):
-        at, phase, day, qty = [], [], [], []
-        for ph, where, day_idx in ((0, held, held - 1), (1, late, late)):
-            pos = f.position_at(code, where - (1 - ph))
-            open_ = np.flatnonzero(pos)
-            at.append(where[open_])
-            phase.append(np.full(open_.size, ph))
-            day.append(f.day[day_idx[open_]])
-            qty.append(pos[open_])
-        at_, phase_, day_, qty_ = (np.concatenate(c) for c in (at, phase, day, qty))
-        order = np.lexsort((phase_, at_))  # processing order; phase 0 first within one event
-        _, first = np.unique(day_[order], return_index=True)  # once per trading day for this symbol
-        pick = order[first]
+    for code in f.codes:
+        held = fills.position_at(code, lo)
+        mine = fills.by_symbol[code]
+        opens = mine[fills.own_after[mine] != 0]  # this symbol's fills that leave a position open
+        k = np.searchsorted(fills.at[opens], lo, side="right")
+        k_ok = k < opens.size
+        later = np.full(lo.size, f.n)
+        later[k_ok] = fills.at[opens[k[k_ok]]]
+        qty_later = np.zeros(lo.size, np.int64)
+        qty_later[k_ok] = fills.own_after[opens[k[k_ok]]]
+        at = np.where(held != 0, np.where(lo >= s, lo, lo + 1), later)
+        qty = np.where(held != 0, held, qty_later)
+        hit = (held != 0) | (later <= hi)
         found.extend(
-            zip(at_[pick].tolist(), [symbols[code]] * pick.size, day_[pick].tolist(), qty_[pick].tolist(), strict=True)
+            zip(at[hit].tolist(), [symbols[code]] * int(hit.sum()), days[hit].tolist(), qty[hit].tolist(), strict=True)
         )
     out = []
     for i, symbol, d, qty in found:

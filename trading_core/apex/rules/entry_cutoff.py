@@ -8,14 +8,11 @@ trading day and symbol; `value` is how many seconds after the cutoff the fill ca
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from trading_core.apex.result import Violation
 from trading_core.apex.rules.base import RuleInfo, Step, increases
 from trading_core.apex.session import US_PER_S, iso_utc
-
-if TYPE_CHECKING:
-    import numpy as np
 
 RULE = RuleInfo(
     id="APX003",
@@ -58,35 +55,32 @@ def step(s: Step, memory: dict[str, Any]) -> list[Violation]:
     return [_violation(e.index, e.ts_us, s.bounds.day, s.bounds.cutoff_us, e.symbol, s.own_before, s.own_after)]
 
 
-def first_per_day_and_symbol(f: Any, hits: np.ndarray) -> np.ndarray:
-    """The first of `hits` (event positions, ascending) for each (trading day, symbol)."""
-    import numpy as np
-
-    if not hits.size:
-        return hits
-    keys = f.day[hits] * len(f.journal.symbols) + f.journal.sym[hits]
-    _, first = np.unique(keys, return_index=True)
-    return hits[np.sort(first)]
-
-
 def scan(f: Any) -> list[Violation]:
     import numpy as np
 
-    j = f.journal
-    cutoff = f.cutoff_of(f.day)
-    late = np.flatnonzero(j.ts_us >= cutoff)  # few events: evaluate the predicate only there
-    hits = late[late_entry(j.is_fill[late], f.own_before[late], f.own_after[late], j.ts_us[late], cutoff[late])]
+    j, fills = f.journal, f.fills
+    cutoff = np.fromiter((b.cutoff_us for b in f.days), np.int64, len(f.days))
+    # per day, fills from the first event at or after the cutoff to the day's end
+    lo = np.maximum(f.day_first, np.searchsorted(j.ts_us, cutoff))
+    first, last = np.searchsorted(fills.at, lo), np.searchsorted(fills.at, f.day_last, side="right")
+    late = np.concatenate([np.arange(a, b) for a, b in zip(first.tolist(), last.tolist(), strict=True)] or [[]])
+    late = late.astype(np.int64)
+    at = fills.at[late]
+    day = f.day_of(at)
+    hit = late_entry(True, fills.own_before[late], fills.own_after[late], j.ts_us[at], cutoff[day])
     out = []
-    for i in first_per_day_and_symbol(f, hits).tolist():
+    for k in f.first_per_day_and_symbol(late[hit]).tolist():
+        i = int(fills.at[k])
+        d = int(f.day_of(np.array([i]))[0])
         out.append(
             _violation(
                 int(j.row[i]),
                 int(j.ts_us[i]),
-                f.days[int(f.day[i])].day,
-                int(cutoff[i]),
-                j.symbols[int(j.sym[i])],
-                int(f.own_before[i]),
-                int(f.own_after[i]),
+                f.days[d].day,
+                int(cutoff[d]),
+                j.symbols[int(fills.sym[k])],
+                int(fills.own_before[k]),
+                int(fills.own_after[k]),
             )
         )
     return out

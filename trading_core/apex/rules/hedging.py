@@ -13,7 +13,6 @@ from typing import Any
 
 from trading_core.apex.result import Violation
 from trading_core.apex.rules.base import RuleInfo, Step, increases
-from trading_core.apex.rules.entry_cutoff import first_per_day_and_symbol
 
 RULE = RuleInfo(
     id="APX006",
@@ -60,16 +59,25 @@ def step(s: Step, memory: dict[str, Any]) -> list[Violation]:
 def scan(f: Any) -> list[Violation]:
     import numpy as np
 
-    j = f.journal
-    grows = np.flatnonzero(f.grows())
-    opposite = f.opposite_at(grows)
-    hit = hedges(j.is_fill[grows], f.own_before[grows], f.own_after[grows], opposite)
-    hits, held = grows[hit], opposite[hit]
-    chosen = first_per_day_and_symbol(f, hits)
+    j, fills = f.journal, f.fills
+    opposite = fills.opposite
+    # `grows` is `increases(before, after)` already: confirm `hedges` on the few fills it leaves
+    maybe = np.flatnonzero(fills.grows & (opposite > 0))
+    hits = maybe[hedges(True, fills.own_before[maybe], fills.own_after[maybe], opposite[maybe])]
     group_of = f.spec.policy.instruments.group_of
     out = []
-    for i, against in zip(chosen.tolist(), held[np.searchsorted(hits, chosen)].tolist(), strict=True):
-        root = j.symbols[int(j.sym[i])]
-        day = f.days[int(f.day[i])].day
-        out.append(_violation(int(j.row[i]), int(j.ts_us[i]), day, root, int(f.own_after[i]), against, group_of[root]))
+    for k in f.first_per_day_and_symbol(hits).tolist():
+        i = int(fills.at[k])
+        root = j.symbols[int(fills.sym[k])]
+        out.append(
+            _violation(
+                int(j.row[i]),
+                int(j.ts_us[i]),
+                f.day_at(i),
+                root,
+                int(fills.own_after[k]),
+                int(opposite[k]),
+                group_of[root],
+            )
+        )
     return out

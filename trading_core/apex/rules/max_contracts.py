@@ -14,7 +14,6 @@ from typing import Any
 
 from trading_core.apex.result import Violation
 from trading_core.apex.rules.base import RuleInfo, Step
-from trading_core.apex.rules.entry_cutoff import first_per_day_and_symbol
 
 RULE = RuleInfo(
     id="APX005",
@@ -59,17 +58,27 @@ def step(s: Step, memory: dict[str, Any]) -> list[Violation]:
 def scan(f: Any) -> list[Violation]:
     import numpy as np
 
-    j = f.journal
-    hits = np.flatnonzero(over_cap(j.is_fill, f.exposure_before, f.exposure, f.cap))
-    return [
-        _violation(
-            int(j.row[i]),
-            int(j.ts_us[i]),
-            f.days[int(f.day[i])].day,
-            j.symbols[int(j.sym[i])],
-            int(f.exposure[i]),
-            int(f.cap[i]),
-            f.spec.weight_scale,
+    j, fills, spec = f.journal, f.fills, f.spec
+    # the cap is at least the smaller of its two values: only fills above that can break it
+    least = spec.cap_full if spec.cap_half is None else min(spec.cap_full, spec.cap_half)
+    exposure = fills.exposure
+    rising = np.flatnonzero(exposure > least)
+    rising = rising[exposure[rising] > fills.exposure_before(rising)]
+    cap = spec.cap(f.runs.hwm[f.runs.of(fills.at[rising])], np.where)
+    over = over_cap(True, fills.exposure_before(rising), exposure[rising], cap)
+    hits, cap_at = rising[over], cap[over]
+    out = []
+    for k in f.first_per_day_and_symbol(hits).tolist():
+        i = int(fills.at[k])
+        out.append(
+            _violation(
+                int(j.row[i]),
+                int(j.ts_us[i]),
+                f.day_at(i),
+                j.symbols[int(fills.sym[k])],
+                int(fills.exposure[k]),
+                int(cap_at[np.searchsorted(hits, k)]),
+                spec.weight_scale,
+            )
         )
-        for i in first_per_day_and_symbol(f, hits).tolist()
-    ]
+    return out

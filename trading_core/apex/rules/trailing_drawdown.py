@@ -53,15 +53,11 @@ def step(s: Step, memory: dict[str, Any]) -> list[Violation]:
 
 
 def scan(f: Any) -> list[Violation]:
-    import numpy as np
-
-    scale = f.spec.dd.scale
-    hits = np.flatnonzero(breached(f.equity, f.threshold, scale))
-    if not hits.size:
+    runs, scale = f.runs, f.spec.dd.scale
+    # `breached` (equity x scale <= threshold) per run of one threshold; a run breaches iff its low does
+    i = runs.first_at_or_below(f.equity, runs.threshold)
+    if i is None:
         return []
-    i = int(hits[0])
-    day = f.days[int(f.day[i])].day
-    j = f.journal
-    return [
-        _violation(int(j.row[i]), int(j.ts_us[i]), day, int(f.equity[i]), int(f.hwm[i]), int(f.threshold[i]), scale)
-    ]
+    r = int(runs.of(i))
+    equity, hwm, threshold = int(f.equity[i]), int(runs.hwm[r]), int(runs.threshold[r])
+    return [_violation(int(f.journal.row[i]), int(f.journal.ts_us[i]), f.day_at(i), equity, hwm, threshold, scale)]

@@ -1,0 +1,44 @@
+"""`python -m trading_core.sim` end to end in a subprocess: files, summary, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+
+def run(*args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "trading_core.sim", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_five_days_offline_pass(tmp_path: Path) -> None:
+    proc = run("--days", "5", "--seed", "7", "--out", str(tmp_path / "out"), "--json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["apex_check"] == "pass" and summary["days"] == 5 and summary["violations"] == []
+    for name in ("journal.csv", "equity.csv", "trades.csv", "risk_events.csv"):
+        assert (tmp_path / "out" / name).stat().st_size > 0
+    assert summary["latency"]["model"]["count"] > 0
+
+
+def test_bad_policy_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    policies = tmp_path / "policies"
+    shutil.copytree(REPO_ROOT / "policies", policies)
+    (policies / "sim.yaml").write_text((policies / "sim.yaml").read_text().replace("days: 5", "days: many"))
+    proc = run("--policies", str(policies), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "sim.yaml" in proc.stderr and "days" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("args", "words"), [(["--days", "0"], "--days"), (["--days", "999"], "days"),
+                                             (["--seed", "-1"], "seed")])  # fmt: skip
+def test_bad_arguments_exit_2(tmp_path: Path, args: list[str], words: str) -> None:
+    proc = run(*args, "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and words in proc.stderr and proc.stderr.count("\n") == 1

@@ -1,0 +1,103 @@
+"""The vectorised ledger's columns: equity after every event, positions at every fill.
+
+Equity: a symbol's mark-to-market P&L changes only at that symbol's own events, by tick value x
+(position held before the event) x (price now - the symbol's previous price), since fills and marks
+both set the last price and contracts filled now start at zero P&L. That change is an integer; per
+symbol it needs only a cumsum of qty and a diff of prices over the symbol's own events. Putting the
+changes back in processing order and taking one cumsum gives equity at every event (the same integer
+the ledger's `tick value x (position x last - cash)` gives). Work is O(n), not O(n x symbols).
+
+Positions only change at fills, so everything about positions (own position before / after, weighted
+exposure, correlated long / short totals) is kept per fill (`Fills`), typically a third of the events.
+sweep.py computes all of it in one walk over the journal. The magnitudes are checked before trusting
+int64 (`check_fits`); a journal that could overflow is refused rather than answered wrongly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trading_core.apex.journal import Journal
+from trading_core.apex.spec import ApexSpec
+from trading_core.apex.sweep import INT64_SAFE, LedgerSweep
+from trading_core.errors import TradingCoreError
+
+
+def check_fits(what: str, bound: int, source: str) -> None:
+    if bound >= INT64_SAFE:
+        raise TradingCoreError(f"{source}: {what} too large for exact 64-bit arithmetic; split the journal")
+
+
+def check_equity_fits(spec: ApexSpec, low: int, high: int, source: str) -> None:
+    """The scaled drawdown arithmetic stays exact for equity within [low, high] (money units)."""
+    swing = max(high - spec.start, spec.start - low)
+    check_fits("equity", int(float(swing) * 4 * spec.dd.scale) + 2**53, source)
+
+
+def symbol_groups(sym: np.ndarray, count: int) -> list[np.ndarray]:
+    """Per symbol code: the positions of its entries in `sym`, ascending."""
+    if count == 1:
+        return [np.arange(len(sym))]
+    return [np.flatnonzero(sym == code) for code in range(count)]
+
+
+@dataclass(frozen=True)
+class Fills:
+    """The fills alone, in processing order: where they are and what they do to positions."""
+
+    at: np.ndarray  # event position of each fill, ascending
+    sym: np.ndarray  # symbol code
+    own_before: np.ndarray  # the symbol's position before the fill
+    own_after: np.ndarray
+    exposure: np.ndarray  # weighted open contracts x spec.weight_scale, after the fill
+    grows: np.ndarray  # bool: the fill opens or increases its symbol's position (a flip opens)
+    opposite: np.ndarray  # contracts on the other side of the fill's correlation group after it
+    by_symbol: list[np.ndarray]  # per symbol code: indices into these arrays, ascending
+
+    def exposure_before(self, index: np.ndarray) -> np.ndarray:
+        """Exposure before the fills at `index`: after the fill before (it only changes at fills)."""
+        return np.where(index > 0, self.exposure[np.maximum(index - 1, 0)], 0)
+
+    def position_at(self, code: int, positions: np.ndarray) -> np.ndarray:
+        """Position of symbol `code` after the events at `positions` (0 before its first fill)."""
+        mine = self.by_symbol[code]
+        if not mine.size:
+            return np.zeros(len(positions), np.int64)
+        # fills up to each position, then the last of them that is this symbol's
+        k = np.searchsorted(mine, np.searchsorted(self.at, positions, side="right")) - 1
+        return np.where(k >= 0, self.own_after[mine[np.maximum(k, 0)]], 0)
+
+
+def new_highs(equity: np.ndarray) -> np.ndarray:
+    """Positions where equity exceeds every equity before (position 0 included)."""
+    peak = np.maximum.accumulate(equity)
+    return np.concatenate(([0], np.flatnonzero(equity[1:] > peak[:-1]) + 1))
+
+
+def ledger_columns(journal: Journal, spec: ApexSpec) -> tuple[np.ndarray, np.ndarray, int, Fills]:
+    """Equity after every event (money units), the positions of new equity highs, the highest, the fills.
+
+    Call `check_equity_fits` on equity's range before scaling it.
+    """
+    src = journal.source
+    sweep = LedgerSweep(journal, spec)
+    summed = sweep.run()
+    for bound in sweep.pnl_bounds():
+        check_fits("P&L", bound, src)
+    if summed:
+        equity, highs, high = sweep.values, np.concatenate(sweep.records), sweep.peak
+    else:  # some partial sum might leave int64: bound the sums in float first, as a whole
+        sweep = LedgerSweep(journal, spec, cumulate=False)
+        sweep.run()
+        for bound in sweep.pnl_bounds():
+            check_fits("P&L", bound, src)
+        change = sweep.values
+        running = np.cumsum(change, dtype=np.float64)  # no single change overflows; this bounds their sums
+        check_fits("equity", int(max(running.max(), -running.min()) * 4 * spec.dd.scale) + 2**53, src)
+        change[0] += spec.start
+        equity = np.cumsum(change, out=change)
+        highs, high = new_highs(equity), int(equity.max())
+    fills = sweep.fills
+    return equity, highs, high, Fills(**fills, by_symbol=symbol_groups(fills["sym"], len(journal.symbols)))
