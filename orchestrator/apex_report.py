@@ -35,7 +35,7 @@ def _line(journal: Path, event_index: int) -> int | None:
     return None
 
 
-def apex_report(result, journal: Path, display_path: str, repo: Path, started: float) -> RunReport:  # noqa: ANN001
+def apex_report(result, journal: Path, display_path: str, repo: Path, started: float) -> RunReport:
     """A RunReport whose findings are the violations of `result` (a ComplianceResult)."""
     findings = [
         Finding(

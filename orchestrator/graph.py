@@ -23,8 +23,7 @@ from orchestrator import routing
 from orchestrator.answer import compose_answer
 from orchestrator.droid_runner import run_with_limit
 from orchestrator.resolve import merge_findings, verdict
-
-from orchestrator.version import VERSION  # noqa: F401 - re-exported for renderers
+from orchestrator.version import VERSION
 
 
 class GraphState(TypedDict, total=False):

@@ -13,12 +13,14 @@ run's report quotes them as an external anchor, and `verify(anchor=(seq, hash))`
 still holds that exact entry.
 
 Entries hold no secret values: only counts by rule id, the verdict and run metadata. Callers must not
-put finding evidence into `details`.
+put finding evidence into `details`. The kinds besides "gate" and "audit" (protected-parameter
+approvals, trading-core halts and kill-switch events) are written by audit_events.py.
 
 Storage sits behind the small `AuditStore` interface; `open_store()` picks the backend, so callers
-never name one. SQLite (audit_trail_sqlite.py) is the one implemented; a PostgreSQL store for
-`DROID_AUDIT_URL=postgresql://...` only has to implement `_insert_newest` and `raw_rows`: validation,
-sealing, chain checks and export live here and are shared.
+never name one: SQLite (audit_trail_sqlite.py, `<repo>/.droid/audit.db`) by default, PostgreSQL
+(audit_trail_postgres.py) when `DROID_AUDIT_URL=postgresql://...` names a team server. Backends only
+implement `_insert_newest`, `raw_rows` and `close`: validation, sealing, chain checks and export live
+here and are shared.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import getpass
 import hashlib
 import json
 import os
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -52,6 +55,10 @@ def canonical(obj: Any) -> str:
 def entry_hash(entry: Mapping[str, Any]) -> str:
     """SHA-256 (hex) of an entry's hashed fields; raises TypeError/ValueError if one is not JSON."""
     return hashlib.sha256(canonical({k: entry[k] for k in HASHED_FIELDS}).encode()).hexdigest()
+
+
+class NoAuditTrail(DroidError):
+    """Opened for reading (create=False) where nothing has been recorded yet."""
 
 
 @dataclass(frozen=True)
@@ -209,13 +216,13 @@ def open_store(repo: Path, url: str | None = None, *, create: bool = True) -> Au
         from droids.security_compliance.audit_trail_sqlite import SQLiteAuditStore  # here: it imports this module
 
         return SQLiteAuditStore(repo / ".droid" / "audit.db", create=create)
-    scheme = url.split(":", 1)[0]  # never echo the rest: a server URL may carry a password
+    scheme = url.split(":", 1)[0] if "://" in url else ""  # never echo the rest: it may carry a password
     if scheme in ("postgresql", "postgres"):
-        raise DroidError(
-            "DROID_AUDIT_URL: the PostgreSQL audit store is not available in this version; "
-            "unset it to use .droid/audit.db"
-        )
-    raise DroidError(f"DROID_AUDIT_URL: unsupported scheme {scheme!r}; expected postgresql://... or unset")
+        from droids.security_compliance.audit_trail_postgres import PostgresAuditStore  # psycopg only when asked
+
+        return PostgresAuditStore(url, create=create)
+    shown = repr(scheme) if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) else "(not a URL)"
+    raise DroidError(f"DROID_AUDIT_URL: unsupported scheme {shown}; expected postgresql://... or unset")
 
 
 def who(repo: Path, env: Mapping[str, str] | None = None) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from droids.core.errors import DroidError
-from droids.security_compliance.audit_trail import COLUMNS, SCHEMA, AuditStore, canonical, seal
+from droids.security_compliance.audit_trail import COLUMNS, SCHEMA, AuditStore, NoAuditTrail, canonical, seal
 
 BUSY_TIMEOUT_S = 30.0
 _DDL = (  # one statement each: executescript() would COMMIT the write lock we hold
@@ -40,7 +40,7 @@ class SQLiteAuditStore(AuditStore):
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path, self.location = path, str(path)
         if not create and not path.is_file():
-            raise DroidError(f"{path}: no audit trail here (nothing has been gated or audited yet)")
+            raise NoAuditTrail(f"{path}: no audit trail here (nothing has been gated or audited yet)")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"

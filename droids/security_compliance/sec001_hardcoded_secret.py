@@ -7,6 +7,34 @@ PyPI/npm/OpenAI/Discord/Telegram/Twilio/Mailchimp/Square tokens, JWTs, credentia
 high-entropy quoted strings (base64 and hex), in any text file. YAML and INI-style files
 (`.env` included) are also read as key/value pairs, as detect-secrets does.
 
+It adds detectors for what a trading codebase leaks (detect-secrets plugins of its own, run with
+detect-secrets' plugins and filters; `detect-secrets scan -p` can load them too):
+
+- Twelve Data API Key: the `apikey=` of a Twelve Data URL (REST or WebSocket), a value assigned to
+  a Twelve Data name (`TWELVE_DATA_API_KEY`, `twelvedata_apikey`, also as a `getenv` default), and
+  `TDClient(apikey="...")`.
+- API Key in URL: any URL query parameter `apikey`, `api_key`, `access_key`, `access_token`,
+  `auth_token`, `token`, `key`, `secret` or `client_secret` holding a generated value of 16+
+  characters (Alpha Vantage, Polygon, Finnhub and other vendors that take keys in the URL).
+- Tradovate Credentials: the `password` and `sec` fields of Tradovate's access-token request
+  (JSON, Python, YAML, ...) when `cid`/`appId`/`appVersion`/`deviceId` or the name Tradovate stand
+  within five lines, and Tradovate-named secrets (`TRADOVATE_SEC`, `tradovate_api_key`). `name`
+  and `cid` identify the account and app; they are not reported.
+- Broker Account Password: a literal under a key that names a broker or trading account
+  (`broker_password`, `account_password`, `tradovate_password`, `ib_password`,
+  `rithmic_password`, `IB_LOGIN_PASSWORD`, ...) in YAML, TOML, INI, .env and code.
+- Slack Webhook URL: `hooks.slack.com` incoming-webhook, workflow and trigger URLs.
+- Webhook URL Token: the secret part of Discord, Microsoft Teams, Power Automate/Logic Apps,
+  Zapier, IFTTT and Google Chat webhook URLs, and of any `https://` URL with a `/hooks/` or
+  `/webhooks/` path ending in a generated token of 24+ characters (Mattermost, Rocket.Chat).
+
+These report only values that look real: references (`${BROKER_PASSWORD}`, `!env X`,
+`{{ vault_pw }}`, `os.environ[...]`, `apikey={key}`), placeholders (`apikey=demo`, `<your-key>`,
+`changeme`, `XXXXXXXX`), slugs and sequences are not secrets. Unlike detect-secrets' own
+detectors, a line that also calls a function (`r = requests.get(".../time_series?apikey=...")`,
+`td = TDClient(apikey="...")`) is still scanned by them, and a Tradovate `sec` is reported although
+it is UUID-shaped.
+
 Beyond detect-secrets it drops values that say they are not secrets: placeholders such as
 `changeme`, `<your-key>` or `xxxx` for the generic detectors, hex digests on a line that names
 them (`sha256 = "..."`, a `rev:` in `.pre-commit-config.yaml`), Subresource-Integrity hashes, and
@@ -21,9 +49,13 @@ excludes by name (lock files, images and other non-text extensions, swagger) are
 over 4,096 characters (minified code, data) is scanned in overlapping windows of that size, and
 the report says so; a secret of up to 1,024 characters is always whole in one window.
 
-Severity: critical for private keys and cloud or payment provider keys (AWS, Azure, IBM Cloud,
-IBM COS, SoftLayer, Cloudant, Stripe): they open infrastructure or move money; high for
-everything else.
+Severity: critical for private keys, cloud and payment provider keys (AWS, Azure, IBM Cloud,
+IBM COS, SoftLayer, Cloudant, Stripe) and broker access (Tradovate Credentials, Broker Account
+Password): they open infrastructure, move money or place trades; high for everything else,
+including Twelve Data and other market-data keys (they spend the plan's credits and expose its
+data) and webhook URLs (anyone holding one can post to the channel or trigger the flow, e.g.
+fake trade alerts). A finding several detectors share takes the highest of their severities and
+is named after the most specific one (`Twelve Data API Key (also matched: API Key in URL)`).
 
 Evidence shows at most the secret's first 4 characters followed by `****` (fewer for short
 values: a quarter of the length). The fingerprint hashes the rule, the path and detect-secrets'
@@ -81,10 +113,23 @@ CRITICAL_TYPES = frozenset(
         "SoftLayer Credentials",
         "Cloudant Credentials",
         "Stripe Access Key",
+        "Tradovate Credentials",
+        "Broker Account Password",
     }
 )
-# Types that describe the shape of a value, not what it is: named after a specific type.
-GENERIC_TYPES = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "Secret Keyword"})
+# Types that describe the shape or place of a value, not what it is: named after a specific type.
+GENERIC_TYPES = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "Secret Keyword", "API Key in URL"})
+# SEC001's own types, which name a value more precisely than detect-secrets' (a Slack webhook URL
+# is also a "Slack Token" to detect-secrets).
+FIELD_TYPES = frozenset(
+    {
+        "Twelve Data API Key",
+        "Tradovate Credentials",
+        "Broker Account Password",
+        "Slack Webhook URL",
+        "Webhook URL Token",
+    }
+)
 _NOTE_NAMES = 5
 
 
@@ -140,7 +185,7 @@ def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Fi
     seen: Counter[str] = Counter()
     findings = []
     for (line, group), hits in sorted(by_value.items()):
-        types = sorted({h.secret_type for h in hits}, key=lambda t: (t in GENERIC_TYPES, -severity_of(t).rank, t))
+        types = sorted({h.secret_type for h in hits}, key=_naming_order)
         seen[group] += 1
         occurrence = group if seen[group] == 1 else f"{group}#{seen[group]}"
         also = f" (also matched: {', '.join(types[1:])})" if len(types) > 1 else ""
@@ -162,6 +207,11 @@ def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Fi
             )
         )
     return findings
+
+
+def _naming_order(secret_type: str) -> tuple[bool, int, bool, str]:
+    """Specific before generic, more severe first, SEC001's own before detect-secrets' at a tie."""
+    return (secret_type in GENERIC_TYPES, -severity_of(secret_type).rank, secret_type not in FIELD_TYPES, secret_type)
 
 
 def notes_for(outcome: ScanOutcome) -> list[str]:

@@ -10,7 +10,9 @@ import typer
 
 from orchestrator.cli.session import Session
 
-apex_app = typer.Typer(help="The Apex Trader Funding rule engine of the trading core.", no_args_is_help=True, rich_markup_mode=None)
+apex_app = typer.Typer(
+    help="The Apex Trader Funding rule engine of the trading core.", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 @apex_app.command("check")
@@ -18,16 +20,17 @@ def check(
     ctx: typer.Context,
     journal: Annotated[Path, typer.Argument(help="Account journal: .csv, .parquet or .jsonl.")],
     account: Annotated[str | None, typer.Option(help="Account size, e.g. 50k (default: policies/apex.yaml).")] = None,
-    ruleset: Annotated[str | None, typer.Option(help="Rule set: seed, apex-3.0, apex-4.0 (default: the policy's).")] = None,
+    ruleset: Annotated[
+        str | None, typer.Option(help="Rule set: seed, apex-3.0, apex-4.0 (default: the policy's).")
+    ] = None,
     sort: Annotated[bool, typer.Option("--sort", help="Sort events by time instead of rejecting disorder.")] = False,
     fmt: Annotated[str | None, typer.Option("--format", "-f")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Exit 0 when the journal breaks no rule, 1 when it does (violations listed), 2 on bad input."""
-    from trading_core.apex import evaluate, load_apex_policy, read_journal
-
     from orchestrator.apex_report import apex_report
     from orchestrator.render import render
+    from trading_core.apex import evaluate, load_apex_policy, read_journal
 
     session: Session = ctx.obj.with_output(fmt, output)
     started = time.time()
@@ -43,7 +46,7 @@ def check(
     raise typer.Exit(1 if report.findings else 0)
 
 
-def _text(report) -> str:  # noqa: ANN001 - a RunReport
+def _text(report) -> str:
     """A short table of violations and the account summary."""
     from io import StringIO
 
@@ -58,8 +61,16 @@ def _text(report) -> str:  # noqa: ANN001 - a RunReport
         for col in ("rule", "event", "time (UTC)", "day", "symbol", "value", "limit", "what"):
             table.add_column(col, overflow="fold")
         for f in report.findings:
-            table.add_row(f.rule, str(f.event_index), f.ts, f.trading_day, f.symbol or "-", f"{f.value:g}",
-                          f"{f.limit:g}", f.message)
+            table.add_row(
+                f.rule,
+                str(f.event_index),
+                f.ts,
+                f.trading_day,
+                f.symbol or "-",
+                f"{f.value:g}",
+                f"{f.limit:g}",
+                f.message,
+            )
         console.print(table)
     verdict = "VIOLATIONS" if report.findings else "PASS"
     console.print(

@@ -9,7 +9,9 @@ import typer
 
 from orchestrator.cli.session import Session
 
-audit_log_app = typer.Typer(help="Read and verify the tamper-evident audit trail.", no_args_is_help=True, rich_markup_mode=None)
+audit_log_app = typer.Typer(
+    help="Read and verify the tamper-evident audit trail.", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 def _open(session: Session):

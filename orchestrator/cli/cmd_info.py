@@ -9,7 +9,9 @@ import typer
 
 from orchestrator.cli.session import Session
 
-policy_app = typer.Typer(help="Validate the policies folder or print its JSON Schema.", no_args_is_help=True, rich_markup_mode=None)
+policy_app = typer.Typer(
+    help="Validate the policies folder or print its JSON Schema.", no_args_is_help=True, rich_markup_mode=None
+)
 baseline_app = typer.Typer(help="Accept the current findings as known.", no_args_is_help=True, rich_markup_mode=None)
 
 

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from droids.core.errors import DroidError
-from orchestrator.cli import cmd_apex, cmd_auditlog, cmd_info, cmd_run
+from orchestrator.cli import cmd_apex, cmd_auditlog, cmd_info, cmd_run, cmd_sim
 from orchestrator.cli.session import FORMATS, Session, check_format
 from orchestrator.errors import OrchestratorError
 from orchestrator.version import VERSION
@@ -68,6 +68,7 @@ cmd_run.register(app)
 cmd_info.register(app)
 cmd_auditlog.register(app)
 cmd_apex.register(app)
+cmd_sim.register(app)
 
 
 def run() -> None:

@@ -7,7 +7,6 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from orchestrator.errors import OrchestratorError

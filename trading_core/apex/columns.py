@@ -60,14 +60,35 @@ class Fills:
         """Exposure before the fills at `index`: after the fill before (it only changes at fills)."""
         return np.where(index > 0, self.exposure[np.maximum(index - 1, 0)], 0)
 
-    def position_at(self, code: int, positions: np.ndarray) -> np.ndarray:
-        """Position of symbol `code` after the events at `positions` (0 before its first fill)."""
+    def held_after(self, code: int, done: np.ndarray) -> np.ndarray:
+        """Position of symbol `code` once the first `done` fills have happened."""
         mine = self.by_symbol[code]
         if not mine.size:
-            return np.zeros(len(positions), np.int64)
-        # fills up to each position, then the last of them that is this symbol's
-        k = np.searchsorted(mine, np.searchsorted(self.at, positions, side="right")) - 1
+            return np.zeros(len(done), np.int64)
+        k = np.searchsorted(mine, done) - 1  # this symbol's last fill among them
         return np.where(k >= 0, self.own_after[mine[np.maximum(k, 0)]], 0)
+
+    def position_at(self, code: int, positions: np.ndarray) -> np.ndarray:
+        """Position of symbol `code` after the events at `positions` (0 before its first fill)."""
+        return self.held_after(code, np.searchsorted(self.at, positions, side="right"))
+
+    def next_open(self, code: int, done: np.ndarray) -> np.ndarray:
+        """Index of `code`'s first fill from fill `done` on that leaves a position open; len(fills) if none."""
+        mine = self.by_symbol[code]
+        found = _first_from(mine, done, len(self.at))
+        real = found < len(self.at)
+        if np.any(self.own_after[found[real]] == 0):  # a fill that closed to flat (or a zero fill) is skipped
+            found = _first_from(mine[self.own_after[mine] != 0], done, len(self.at))
+        return found
+
+
+def _first_from(ascending: np.ndarray, bounds: np.ndarray, none: int) -> np.ndarray:
+    """Per bound: the first value of `ascending` at or above it, `none` if there is none."""
+    k = np.searchsorted(ascending, bounds)
+    found = np.full(len(bounds), none, np.int64)
+    real = k < ascending.size
+    found[real] = ascending[k[real]]
+    return found
 
 
 def new_highs(equity: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -47,19 +48,28 @@ class Frame:
     def day_at(self, position: int) -> dt.date:
         return self.days[int(self.day_of(np.array([position]))[0])].day
 
-    def first_per_day(self, positions: np.ndarray) -> np.ndarray:
-        """Of ascending event positions, the first one in each trading day."""
-        k = np.searchsorted(positions, self.day_first)  # the first at or after each day's start
-        inside = k < positions.size
-        inside[inside] = positions[k[inside]] <= self.day_last[inside]  # ... and still in that day
-        return positions[k[inside]]
+    def dates(self, positions: np.ndarray) -> list[dt.date]:
+        """The trading day of each event position."""
+        return [self.days[d].day for d in self.day_of(positions).tolist()]
+
+    @cached_property
+    def fill_spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per day: its fills are fill indices [first, end)."""
+        at = self.fills.at
+        return np.searchsorted(at, self.day_first), np.searchsorted(at, self.day_last, side="right")
 
     def first_per_day_and_symbol(self, fill_index: np.ndarray) -> np.ndarray:
         """Of ascending fill indices, the first one per trading day and symbol (ascending)."""
-        fills = self.fills
-        chosen = [self.first_per_day(fills.at[fill_index[fills.sym[fill_index] == code]]) for code in self.codes]
-        positions = np.sort(np.concatenate(chosen)) if chosen else np.empty(0, np.int64)
-        return np.searchsorted(fills.at, positions)
+        first, end = self.fill_spans
+        sym = self.fills.sym[fill_index]
+        chosen = []
+        for code in self.codes:
+            mine = fill_index[sym == code]
+            k = np.searchsorted(mine, first)  # its first fill at or after each day's first fill
+            real = k < mine.size
+            real[real] = mine[k[real]] < end[real]  # ... that is still that day's
+            chosen.append(mine[k[real]])
+        return np.sort(np.concatenate(chosen)) if chosen else fill_index[:0]
 
     @property
     def codes(self) -> range:
@@ -78,8 +88,8 @@ class Frame:
 
     def fill_days(self) -> int:
         """Trading days with at least one fill."""
-        at = self.fills.at
-        return int(np.count_nonzero(np.searchsorted(at, self.day_last, "right") > np.searchsorted(at, self.day_first)))
+        first, end = self.fill_spans
+        return int(np.count_nonzero(end > first))
 
 
 def day_spans(calendar: SessionCalendar, ts_us: np.ndarray) -> tuple[list[DayBounds], np.ndarray]:

@@ -47,21 +47,22 @@ class Runs:
 
     def entries_at_or_below(self, equity: np.ndarray, level: np.ndarray) -> np.ndarray:
         """Events where equity x scale is at or below the run's `level` and was not at the event before."""
-        n = len(equity)
         cut = level // self.scale
         reach = np.flatnonzero(self.low <= cut)
-        if not reach.size:
-            return reach
-        inside = np.zeros(n, np.bool_)
-        if reach.size <= _SCAN_RUNS:
-            ends = self._ends(n)
-            for r in reach.tolist():
-                start, end = int(self.first[r]), int(ends[r])
-                np.less_equal(equity[start:end], cut[r], out=inside[start:end])
-        else:
-            np.less_equal(equity, np.repeat(cut, np.diff(self._ends(n), prepend=0)), out=inside)
-        entered = np.flatnonzero(inside[1:] > inside[:-1]) + 1
-        return np.concatenate(([0], entered)) if inside[0] else entered
+        ends = self._ends(len(equity))
+        if reach.size > _SCAN_RUNS:
+            inside = equity <= np.repeat(cut, np.diff(ends, prepend=0))
+            entered = np.flatnonzero(inside[1:] > inside[:-1]) + 1
+            return np.concatenate(([0], entered)) if inside[0] else entered
+        found = [reach[:0]]
+        for r in reach.tolist():
+            start, end = int(self.first[r]), int(ends[r])
+            inside = equity[start:end] <= cut[r]
+            entered = np.flatnonzero(inside[1:] > inside[:-1]) + (start + 1)
+            if inside[0] and (start == 0 or equity[start - 1] > cut[r - 1]):
+                entered = np.concatenate(([start], entered))
+            found.append(entered)
+        return np.concatenate(found)
 
     def min_distance(self) -> int:
         """Lowest equity x scale - threshold over all events (scaled)."""

@@ -1,14 +1,21 @@
 """SEC001's engine: detect-secrets' plugins and filters applied to one file's text, in linear time.
 
 It reproduces `detect_secrets.core.scan.scan_file` with the default settings (every plugin, the
-default filters, the YAML/INI transformers and the eager second pass) through detect-secrets'
-Python API, with three changes that bound the work by the size of the input:
+default filters, the YAML/INI transformers and the eager second pass) plus SEC001's own plugins
+(`plugins/`, loaded as detect-secrets loads custom plugins), through detect-secrets' Python API,
+with three changes that bound the work by the size of the input:
 
 - `LinePrefilter` hands a line to the plugins only when one of them could report on it;
 - `is_indirect_reference` is replaced by its linear-time twin (`indirect_reference.py`);
 - a line longer than `LONG_LINE` characters is scanned as overlapping windows of `LONG_LINE`
   characters, so no regex ever runs on more than that; a secret of up to `LONG_LINE - WINDOW_STEP`
   characters lies whole in one window. Filters that read the line see the window.
+
+With SEC001's own filters on, a plugin may also name detect-secrets filters that do not fit its
+values (`FieldDetector.exempt_filters`): the Twelve Data, webhook and broker detectors only match
+literal values of their own format, so the indirect-reference heuristic (`x = f(...)` on the line)
+does not apply to them, and a Tradovate `sec` is a UUID by design. Without own filters the
+engine is exactly detect-secrets run with those plugins (`detect-secrets scan -p FILE`).
 
 It does not read files: the caller passes the path (for the path-based filters and the keyword
 rules that depend on the file type) and the decoded text. Secret values never leave this module:
@@ -80,10 +87,11 @@ class SecretEngine:
         from detect_secrets.util.code_snippet import get_code_snippet
 
         from droids.security_compliance.secret_scan import false_positives, indirect_reference
+        from droids.security_compliance.secret_scan.plugins import plugin_classes
         from droids.security_compliance.secret_scan.prefilter import LinePrefilter
 
         with default_settings():
-            self.plugins = tuple(get_plugins())
+            self.plugins = (*get_plugins(), *(cls() for cls in plugin_classes()))
             filters = [
                 _Filter(f.path, f, frozenset(f.injectable_variables))
                 for f in get_filters()
@@ -99,8 +107,13 @@ class SecretEngine:
         # The same groups, in the same order, as detect_secrets.core.scan picks them.
         self._file_filters = [f for f in filters if f.params == {"filename"}]
         self._line_filters = [f for f in filters if "line" in f.params]
-        self._secret_filters = [f for f in filters if "secret" in f.params]
-        self._context_filters = [f for f in filters if "context" in f.params and f not in self._line_filters]
+        secret_filters = [f for f in filters if "secret" in f.params]
+        context_filters = [f for f in filters if "context" in f.params and f not in self._line_filters]
+        line_paths = frozenset(f.path for f in self._line_filters)
+        self._runs = tuple(
+            _PluginRun.of(p, secret_filters, context_filters, line_paths, own_filters) for p in self.plugins
+        )
+        self._exemptable = frozenset().union(*(run.exempt_lines for run in self._runs))
 
     def scan(self, path: str, text: str) -> FileScan:
         """Secrets in `text` (newlines already `\\n`), as `detect-secrets scan` reports them for `path`."""
@@ -143,28 +156,43 @@ class SecretEngine:
             owners.extend([index] * len(starts))
             segments.extend(line[s : s + LONG_LINE] for s in starts)
         found: set[tuple[int, str, str]] = set()
-        allowed: dict[int, bool] = {}
+        runs_for: dict[int, tuple[_PluginRun, ...]] = {}  # line index -> the plugins its line filters let run
         for seg in self._prefilter.confirm(segments):
             index = owners[seg]
             context = self._snippet(lines=lines, line_number=index + 1)
-            if index not in allowed:
-                line = stripped[index]
-                allowed[index] = not self._filtered(self._line_filters, filename=path, line=line, context=context)
-            if allowed[index]:
-                found.update(self._scan_segment(path, segments[seg], index + 1, context))
+            if index not in runs_for:
+                runs_for[index] = self._runs_for_line(path, stripped[index], context)
+            if runs_for[index]:
+                found.update(self._scan_segment(path, segments[seg], index + 1, context, runs_for[index]))
         return found, long_lines
 
-    def _scan_segment(self, path: str, line: str, number: int, context: Any) -> set[tuple[int, str, str]]:
+    def _runs_for_line(self, path: str, line: str, context: Any) -> tuple[_PluginRun, ...]:
+        """All plugins when no line filter drops the line; none when one does, except the plugins
+        exempt from every filter that dropped it."""
+        fired: set[str] = set()
+        for line_filter in self._line_filters:
+            if self._filtered([line_filter], filename=path, line=line, context=context):
+                if line_filter.path not in self._exemptable:
+                    return ()
+                fired.add(line_filter.path)
+        if not fired:
+            return self._runs
+        return tuple(run for run in self._runs if fired <= run.exempt_lines)
+
+    def _scan_segment(
+        self, path: str, line: str, number: int, context: Any, runs: tuple[_PluginRun, ...]
+    ) -> set[tuple[int, str, str]]:
         found = set()
-        for plugin in self.plugins:
+        own = self._own
+        for run in runs:
+            plugin = run.plugin
             for secret in plugin.analyze_line(filename=path, line=line, line_number=number, context=context):
                 value = secret.secret_value
                 args = {"filename": path, "secret": value, "plugin": plugin, "line": line}
-                if self._filtered(self._secret_filters, **args):
+                if self._filtered(run.secret_filters, **args):
                     continue
-                if self._filtered(self._context_filters, context=context, **args):
+                if self._filtered(run.context_filters, context=context, **args):
                     continue
-                own = self._own
                 if own and (own.is_placeholder(secret.type, value) or own.is_labelled_digest(secret.type, value, line)):
                     continue
                 found.add((number, secret.type, value))
@@ -188,6 +216,29 @@ class _Filter:
     path: str
     fn: Callable[..., bool]
     params: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _PluginRun:
+    """A plugin with the secret and context filters that judge its values, and the line filters it
+    is exempt from (only with SEC001's own filters on)."""
+
+    plugin: Any
+    secret_filters: list[_Filter]
+    context_filters: list[_Filter]
+    exempt_lines: frozenset[str]
+
+    @classmethod
+    def of(
+        cls, plugin: Any, secret: list[_Filter], context: list[_Filter], line_paths: frozenset[str], own: bool
+    ) -> _PluginRun:
+        exempt = frozenset(getattr(plugin, "exempt_filters", ())) if own else frozenset()
+        return cls(
+            plugin,
+            [f for f in secret if f.path not in exempt],
+            [f for f in context if f.path not in exempt],
+            exempt & line_paths,
+        )
 
 
 def _raw_lines(text: str) -> list[str]:

@@ -8,6 +8,8 @@ they are not one.
   that names it as a hash, checksum, commit or revision (`sha256 = "..."`, `rev: 6f1e...` in
   `.pre-commit-config.yaml`), and Subresource-Integrity values (`sha512-...`). A hex API key of the
   same length assigned to a name without such a word is still reported.
+- Slack placeholders: a Slack token or webhook URL whose last part is a placeholder or a run, as
+  in Slack's own documentation (`.../T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX`).
 - Lock files detect-secrets does not know (`pnpm-lock.yaml`, `npm-shrinkwrap.json`, ...): they
   hold package hashes only.
 """
@@ -17,11 +19,14 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from droids.security_compliance.secret_scan.plugins import values
+
 EXTRA_LOCK_FILES = frozenset(
     {"pnpm-lock.yaml", "npm-shrinkwrap.json", "conda-lock.yml", "bun.lock", "deno.lock", "flake.lock"}
 )
 _BASE64 = "Base64 High Entropy String"
 _HEX = "Hex High Entropy String"
+_SLACK = "Slack Token"
 _GENERIC = frozenset({"Secret Keyword", _BASE64, _HEX, "Basic Auth Credentials"})
 _PLACEHOLDER_WORDS = frozenset(
     {"secret", "password", "passwd", "pass", "pwd", "token", "key", "apikey", "api_key", "test", "testing",
@@ -43,6 +48,9 @@ def is_extra_lock_file(path: str) -> bool:
 
 
 def is_placeholder(secret_type: str, secret: str) -> bool:
+    if secret_type == _SLACK:
+        tail = re.split(r"[/-]", secret.rstrip("/"))[-1]
+        return values.is_placeholder(tail) or values.is_sequential(tail)
     if secret_type not in _GENERIC:
         return False
     bare = secret.strip("<>{}[]()'\"`$%*. ")

@@ -44,7 +44,16 @@ def probes_for(plugin: object) -> tuple[Probe, ...] | None:
     from detect_secrets.plugins.jwt import JwtTokenDetector
     from detect_secrets.plugins.keyword import DENYLIST_REGEX, KeywordDetector
 
+    from droids.security_compliance.secret_scan.plugins.base import FieldDetector
+
     kind = type(plugin)
+    if isinstance(plugin, FieldDetector):
+        # Every value is the `secret` group of a match of a denylist regex (`patterns_for` picks a
+        # subset); `keep` only drops values. Overriding how lines are read voids that.
+        field_methods = ("analyze_line", "analyze_string", "values", "patterns_for")
+        if all(getattr(kind, m) is getattr(FieldDetector, m) for m in field_methods):
+            return tuple(_probe(r) for r in plugin.denylist)
+        return None
     if isinstance(plugin, RegexBasedDetector) and kind.analyze_line is BasePlugin.analyze_line:
         # Every value comes from `regex.findall` over the denylist (JWT only drops some of them).
         if kind.analyze_string is RegexBasedDetector.analyze_string or kind is JwtTokenDetector:

@@ -33,7 +33,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are skipped with a note: genera
 # ~2 MB/s; below this many uncached bytes one process is as fast.
 POOL_MIN_BYTES = 1_000_000
 MAX_WORKERS = 4
-ENGINE_VERSION = "1"  # bump when a change to this package changes what a scan finds
+ENGINE_VERSION = "2"  # bump when a change to this package changes what a scan finds (plugins/ counts itself)
 
 _engine_lock = threading.Lock()
 _engine: SecretEngine | None = None
@@ -53,10 +53,17 @@ class ScanOutcome:
 
 
 def settings_key() -> str:
-    """Everything besides a file's path and bytes that decides what its scan finds."""
+    """Everything besides a file's path and bytes that decides what its scan finds: the engine's
+    version, detect-secrets' version, the window size, and the digest of SEC001's own plugins
+    (which plugins there are and what they match), so editing or adding one invalidates the cache."""
     from importlib.metadata import version
 
-    return f"sec001/{ENGINE_VERSION};detect-secrets/{version('detect-secrets')};window={LONG_LINE}/{WINDOW_STEP}"
+    from droids.security_compliance.secret_scan.plugins import source_digest
+
+    return (
+        f"sec001/{ENGINE_VERSION};detect-secrets/{version('detect-secrets')};window={LONG_LINE}/{WINDOW_STEP}"
+        f";plugins={source_digest()}"
+    )
 
 
 def scan_files(items: Iterable[tuple[str, bytes]], cache_dir: Path | None) -> ScanOutcome:

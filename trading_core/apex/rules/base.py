@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from trading_core.apex.result import Violation
-from trading_core.apex.session import DayBounds, iso_utc
+from trading_core.apex.session import DayBounds
 from trading_core.market.money import to_dollars
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class RuleInfo:
             severity=self.severity,
             title=self.title,
             event_index=int(index),
-            ts=iso_utc(ts_us),
+            ts=iso_ts(ts_us),
             trading_day=day.isoformat(),
             value=float(value),
             limit=float(limit),
@@ -55,6 +56,28 @@ class RuleInfo:
             symbol=symbol,
             fix=self.fix,
         )
+
+
+_EPOCH_DATE = dt.date(1970, 1, 1)
+_US_PER_DAY = 86_400_000_000
+
+
+@lru_cache(maxsize=4096)
+def _iso_date(days: int) -> str:
+    return (_EPOCH_DATE + dt.timedelta(days=days)).isoformat()
+
+
+def iso_ts(us: int) -> str:
+    """`session.iso_utc(us)` ('2026-03-09T20:59:00Z', fraction only when there is one), from integers.
+
+    The same string, a few times faster: a long journal's report formats thousands of them.
+    """
+    days, rest = divmod(us, _US_PER_DAY)
+    seconds, micro = divmod(rest, 1_000_000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    fraction = f".{micro:06d}" if micro else ""
+    return f"{_iso_date(days)}T{hours:02d}:{minutes:02d}:{secs:02d}{fraction}Z"
 
 
 def increases(before: Any, after: Any) -> Any:

@@ -15,8 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from trading_core.apex.result import Violation
-from trading_core.apex.rules.base import RuleInfo, Step
-from trading_core.apex.session import iso_utc
+from trading_core.apex.rules.base import RuleInfo, Step, iso_ts
 
 RULE = RuleInfo(
     id="APX002",
@@ -36,8 +35,8 @@ def _violation(index: int, ts: int, day: Any, deadline_us: int, symbol: str, qty
         limit=0,
         symbol=symbol,
         message=(
-            f"{symbol} position of {qty:+d} contracts still open at {iso_utc(ts)}, at or after the deadline"
-            f" of trading day {day} ({iso_utc(deadline_us)}); limit 0 open contracts"
+            f"{symbol} position of {qty:+d} contracts still open at {iso_ts(ts)}, at or after the deadline"
+            f" of trading day {day} ({iso_ts(deadline_us)}); limit 0 open contracts"
         ),
     )
 
@@ -72,31 +71,26 @@ def scan(f: Any) -> list[Violation]:
     """
     import numpy as np
 
-    ts, symbols, fills = f.journal.ts_us, f.journal.symbols, f.fills
+    j, fills = f.journal, f.fills
     deadline = np.fromiter((b.deadline_us for b in f.days), np.int64, len(f.days))
-    s = np.searchsorted(ts, deadline)
+    s = np.searchsorted(j.ts_us, deadline)
     days = np.flatnonzero((s < f.n) & (s <= f.day_last + 1))
     s = s[days]
-    lo, hi = np.maximum(f.day_first[days], s - 1), f.day_last[days]
-    found: list[tuple[int, str, int, int]] = []  # (position, symbol, day index, qty)
+    lo, last = np.maximum(f.day_first[days], s - 1), f.day_last[days]
+    at_lo = np.where(lo >= s, lo, lo + 1)  # before the deadline: shown held through it by the next event
+    done = np.searchsorted(fills.at, lo, side="right")  # fills up to and including event `lo`
+    found: list[tuple[int, int, int, int]] = []  # (position, symbol code, day index, qty)
     for code in f.codes:
-        held = fills.position_at(code, lo)
-        mine = fills.by_symbol[code]
-        opens = mine[fills.own_after[mine] != 0]  # this symbol's fills that leave a position open
-        k = np.searchsorted(fills.at[opens], lo, side="right")
-        k_ok = k < opens.size
-        later = np.full(lo.size, f.n)
-        later[k_ok] = fills.at[opens[k[k_ok]]]
-        qty_later = np.zeros(lo.size, np.int64)
-        qty_later[k_ok] = fills.own_after[opens[k[k_ok]]]
-        at = np.where(held != 0, np.where(lo >= s, lo, lo + 1), later)
-        qty = np.where(held != 0, held, qty_later)
-        hit = (held != 0) | (later <= hi)
-        found.extend(
-            zip(at[hit].tolist(), [symbols[code]] * int(hit.sum()), days[hit].tolist(), qty[hit].tolist(), strict=True)
-        )
+        held = fills.held_after(code, done)
+        later = fills.next_open(code, done)
+        real = later < fills.at.size
+        at, qty = np.where(held != 0, at_lo, f.n), held.copy()
+        flat = real & (held == 0)
+        at[flat], qty[flat] = fills.at[later[flat]], fills.own_after[later[flat]]
+        hit = (held != 0) | (at <= last)
+        found.extend(zip(at[hit].tolist(), [code] * int(hit.sum()), days[hit].tolist(), qty[hit].tolist(), strict=True))
     out = []
-    for i, symbol, d, qty in found:
+    for i, code, d, qty in found:
         b = f.days[d]
-        out.append(_violation(int(f.journal.row[i]), int(ts[i]), b.day, b.deadline_us, symbol, qty))
+        out.append(_violation(int(j.row[i]), int(j.ts_us[i]), b.day, b.deadline_us, j.symbols[code], qty))
     return out

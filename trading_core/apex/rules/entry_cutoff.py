@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from trading_core.apex.result import Violation
-from trading_core.apex.rules.base import RuleInfo, Step, increases
-from trading_core.apex.session import US_PER_S, iso_utc
+from trading_core.apex.rules.base import RuleInfo, Step, increases, iso_ts
+from trading_core.apex.session import US_PER_S
 
 RULE = RuleInfo(
     id="APX003",
@@ -37,8 +37,8 @@ def _violation(index: int, ts: int, day: Any, cutoff: int, symbol: str, before: 
         limit=0,
         symbol=symbol,
         message=(
-            f"{symbol} fill takes the position from {before:+d} to {after:+d} at {iso_utc(ts)},"
-            f" {late_s:g} s after the entry cutoff of trading day {day} ({iso_utc(cutoff)}); limit 0 s"
+            f"{symbol} fill takes the position from {before:+d} to {after:+d} at {iso_ts(ts)},"
+            f" {late_s:g} s after the entry cutoff of trading day {day} ({iso_ts(cutoff)}); limit 0 s"
         ),
     )
 
@@ -60,27 +60,25 @@ def scan(f: Any) -> list[Violation]:
 
     j, fills = f.journal, f.fills
     cutoff = np.fromiter((b.cutoff_us for b in f.days), np.int64, len(f.days))
-    # per day, fills from the first event at or after the cutoff to the day's end
-    lo = np.maximum(f.day_first, np.searchsorted(j.ts_us, cutoff))
-    first, last = np.searchsorted(fills.at, lo), np.searchsorted(fills.at, f.day_last, side="right")
-    late = np.concatenate([np.arange(a, b) for a, b in zip(first.tolist(), last.tolist(), strict=True)] or [[]])
-    late = late.astype(np.int64)
-    at = fills.at[late]
-    day = f.day_of(at)
-    hit = late_entry(True, fills.own_before[late], fills.own_after[late], j.ts_us[at], cutoff[day])
-    out = []
-    for k in f.first_per_day_and_symbol(late[hit]).tolist():
-        i = int(fills.at[k])
-        d = int(f.day_of(np.array([i]))[0])
-        out.append(
-            _violation(
-                int(j.row[i]),
-                int(j.ts_us[i]),
-                f.days[d].day,
-                int(cutoff[d]),
-                j.symbols[int(fills.sym[k])],
-                int(fills.own_before[k]),
-                int(fills.own_after[k]),
-            )
+    # per day: its fills from the first event at or after the cutoff on
+    first = np.searchsorted(fills.at, np.maximum(f.day_first, np.searchsorted(j.ts_us, cutoff)))
+    end = f.fill_spans[1]
+    count = np.maximum(end - first, 0)
+    late = np.arange(int(count.sum())) + np.repeat(first - (np.cumsum(count) - count), count)
+    day = np.repeat(np.arange(len(f.days)), count)
+    hit = late_entry(True, fills.own_before[late], fills.own_after[late], j.ts_us[fills.at[late]], cutoff[day])
+    chosen = f.first_per_day_and_symbol(late[hit])
+    at = fills.at[chosen]
+    days = f.day_of(at)
+    return [
+        _violation(row, ts, f.days[d].day, int(cutoff[d]), j.symbols[code], before, after)
+        for row, ts, d, code, before, after in zip(
+            j.row[at].tolist(),
+            j.ts_us[at].tolist(),
+            days.tolist(),
+            fills.sym[chosen].tolist(),
+            fills.own_before[chosen].tolist(),
+            fills.own_after[chosen].tolist(),
+            strict=True,
         )
-    return out
+    ]

@@ -60,24 +60,22 @@ def scan(f: Any) -> list[Violation]:
     import numpy as np
 
     j, fills = f.journal, f.fills
-    opposite = fills.opposite
-    # `grows` is `increases(before, after)` already: confirm `hedges` on the few fills it leaves
-    maybe = np.flatnonzero(fills.grows & (opposite > 0))
-    hits = maybe[hedges(True, fills.own_before[maybe], fills.own_after[maybe], opposite[maybe])]
+    # `grows` is `increases(before, after)`: these are the fills `hedges`; it confirms the reported ones
+    chosen = f.first_per_day_and_symbol(np.flatnonzero(fills.grows & (fills.opposite > 0)))
+    before, after, opposite = fills.own_before[chosen], fills.own_after[chosen], fills.opposite[chosen]
+    chosen = chosen[hedges(True, before, after, opposite)]
+    at = fills.at[chosen]
     group_of = f.spec.policy.instruments.group_of
     out = []
-    for k in f.first_per_day_and_symbol(hits).tolist():
-        i = int(fills.at[k])
-        root = j.symbols[int(fills.sym[k])]
-        out.append(
-            _violation(
-                int(j.row[i]),
-                int(j.ts_us[i]),
-                f.day_at(i),
-                root,
-                int(fills.own_after[k]),
-                int(opposite[k]),
-                group_of[root],
-            )
-        )
+    for row, ts, day, code, held, against in zip(
+        j.row[at].tolist(),
+        j.ts_us[at].tolist(),
+        f.dates(at),
+        fills.sym[chosen].tolist(),
+        fills.own_after[chosen].tolist(),
+        fills.opposite[chosen].tolist(),
+        strict=True,
+    ):
+        root = j.symbols[code]
+        out.append(_violation(row, ts, day, root, held, against, group_of[root]))
     return out

@@ -61,24 +61,20 @@ def scan(f: Any) -> list[Violation]:
     j, fills, spec = f.journal, f.fills, f.spec
     # the cap is at least the smaller of its two values: only fills above that can break it
     least = spec.cap_full if spec.cap_half is None else min(spec.cap_full, spec.cap_half)
-    exposure = fills.exposure
-    rising = np.flatnonzero(exposure > least)
-    rising = rising[exposure[rising] > fills.exposure_before(rising)]
-    cap = spec.cap(f.runs.hwm[f.runs.of(fills.at[rising])], np.where)
-    over = over_cap(True, fills.exposure_before(rising), exposure[rising], cap)
-    hits, cap_at = rising[over], cap[over]
-    out = []
-    for k in f.first_per_day_and_symbol(hits).tolist():
-        i = int(fills.at[k])
-        out.append(
-            _violation(
-                int(j.row[i]),
-                int(j.ts_us[i]),
-                f.day_at(i),
-                j.symbols[int(fills.sym[k])],
-                int(fills.exposure[k]),
-                int(cap_at[np.searchsorted(hits, k)]),
-                spec.weight_scale,
-            )
+    above = np.flatnonzero(fills.exposure > least)
+    cap = spec.cap(f.runs.hwm[f.runs.of(fills.at[above])], np.where)
+    over = above[over_cap(True, fills.exposure_before(above), fills.exposure[above], cap)]
+    chosen = f.first_per_day_and_symbol(over)
+    at = fills.at[chosen]
+    return [
+        _violation(row, ts, day, j.symbols[code], exposure, limit, spec.weight_scale)
+        for row, ts, day, code, exposure, limit in zip(
+            j.row[at].tolist(),
+            j.ts_us[at].tolist(),
+            f.dates(at),
+            fills.sym[chosen].tolist(),
+            fills.exposure[chosen].tolist(),
+            cap[np.searchsorted(above, chosen)].tolist(),
+            strict=True,
         )
-    return out
+    ]

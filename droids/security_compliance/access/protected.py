@@ -1,0 +1,98 @@
+"""Which parts of a change are protected by policies/access.yaml, and which access rules are in force.
+
+The rules in force are those of access.yaml before the change and after it, together: a change
+cannot lift its own protection (the base version still applies) and new protection applies at once.
+For a rule with `keys`, only protected keys whose values differ between the two versions of the
+file count: a comment or an unprotected key in the same file needs no approval. A protected file
+that does not parse as YAML on either side counts as changing every protected key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from droids.core.errors import DroidError
+from droids.core.models import Task
+from droids.security_compliance.access import yamltree
+from droids.security_compliance.access.change import ChangeView, FileChange, repo_relative
+from droids.security_compliance.access.patterns import KeyPath, key_matches
+from droids.security_compliance.access.policy import ACCESS_FILE, AccessPolicy, Rule, load_access_policy
+
+
+@dataclass(frozen=True)
+class ProtectedChange:
+    rule: Rule
+    file: FileChange
+    keys: tuple[KeyPath, ...] | None  # the protected keys that changed; None: the file as a whole
+    line: int | None
+    unparsed: bool = False  # YAML that did not parse: all its protected keys count as changed
+
+
+def rules_in_force(task: Task, change: ChangeView) -> tuple[AccessPolicy | None, list[str]]:
+    """The union of access.yaml's rules before and after the change; None when neither exists."""
+    path = task.policies / ACCESS_FILE
+    rel = repo_relative(task, path)
+    notes: list[str] = []
+    if rel is None:  # policies outside the repository: one version, from disk
+        return (load_access_policy(path.read_text(encoding="utf-8"), str(path)) if path.is_file() else None), notes
+    head = change.read_head(rel)
+    policies = []
+    if head is not None:
+        policies.append(load_access_policy(head.decode("utf-8", "replace"), rel))
+    base = change.read_base(rel) if change.is_change else None
+    if base is not None and base != head:
+        try:
+            policies.append(load_access_policy(base.decode("utf-8", "replace"), f"{rel} (before this change)"))
+        except DroidError as exc:  # a broken old version must not hide the new one's rules
+            notes.append(f"{rel} before this change is not valid ({exc}); only the changed version applies")
+    if not policies:
+        return None, notes
+    rules: dict[tuple[Any, ...], Rule] = {}
+    for policy in policies:
+        for rule in policy.rules:
+            rules.setdefault((rule.path, rule.keys, rule.owner_emails), rule)
+    logins = {k: v for policy in reversed(policies) for k, v in policy.github_logins.items()}
+    return AccessPolicy(tuple(rules.values()), logins), notes
+
+
+class _Trees:
+    """Parsed YAML of each changed file, before and after, parsed once however many rules ask."""
+
+    def __init__(self, change: ChangeView) -> None:
+        self.change = change
+        self._cache: dict[str, tuple[list[KeyPath], Any, bool]] = {}
+
+    def changed(self, file: FileChange) -> tuple[list[KeyPath], Any, bool]:
+        """(changed leaf paths, the new document's node tree, whether a side did not parse)."""
+        if file.path not in self._cache:
+            before, after = self.change.read_base(file.old_path), self.change.read_head(file.path)
+            try:
+                old = yamltree.parse(before.decode("utf-8", "replace")) if before is not None else None
+                new = yamltree.parse(after.decode("utf-8", "replace")) if after is not None else None
+            except yamltree.NotYaml:
+                self._cache[file.path] = ([], None, True)
+            else:
+                leaves = yamltree.changed_leaves(old.data if old else None, new.data if new else None)
+                self._cache[file.path] = (leaves, new.node if new else None, False)
+        return self._cache[file.path]
+
+
+def protected_changes(change: ChangeView, policy: AccessPolicy) -> list[ProtectedChange]:
+    trees = _Trees(change)
+    out = []
+    for file in change.files:
+        for rule in policy.rules:
+            if not any(rule.covers(p) for p in file.paths):
+                continue
+            if rule.keys is None or file.status in "DR" or file.old_path != file.path:
+                out.append(ProtectedChange(rule, file, None, None))
+                continue
+            leaves, node, unparsed = trees.changed(file)
+            if unparsed:
+                out.append(ProtectedChange(rule, file, rule.keys, None, unparsed=True))
+                continue
+            hit = tuple(leaf for leaf in leaves if any(key_matches(k, leaf) for k in rule.keys))
+            if hit:
+                out.append(ProtectedChange(rule, file, hit, yamltree.line_of(node, hit[0])))
+    return out

@@ -1,0 +1,177 @@
+"""The adversarial scenario suite CMP003 runs through the trading core's simulator, with its cache.
+
+Each scenario is a seeded week of generated market days with forced adversarial days (late-session
+crashes, a runaway winning day, a feed full of bad ticks), run by `trading_core.sim.run_simulation`
+(engine + SENTINEL + the Apex guard + the simulated venue) and judged on the journal it writes,
+re-read and checked by `trading_core.apex.evaluate`. Five days each: on a shorter journal the
+consistency rule (APX004) fails by arithmetic whatever the engine does (one profitable day is 100 %
+of the profit).
+
+A scenario's result is cached under a hash of everything it depends on: its definition, the source
+of the trading_core package that runs it, and the policy files it reads. Unchanged inputs are never
+simulated twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+CACHE_VERSION = "cmp003/1"
+_CACHE_KEEP = 64
+
+
+@dataclass(frozen=True)
+class Day:
+    crash: bool | None = None  # None: the generator's own draw
+    runaway: bool = False
+    faults_every: int = 0  # 0: a clean feed
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    days: int
+    seed: int
+    plan: tuple[Day, ...]
+    about: str
+    quick: bool = False  # part of the pre-commit subset
+    exempt: dict[str, str] = field(default_factory=dict)  # rule -> why this scenario does not judge it
+
+
+_CONSISTENCY_ON_LOSSES = (
+    "five crash days leave a small total profit, so the best day's share of it is large by arithmetic; "
+    "the consistency rule is judged on the other scenarios"
+)
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("baseline-week", 5, 7, (), "the simulator's default week (policies/sim.yaml)", quick=True),
+    Scenario(
+        "late-crash-every-day",
+        5,
+        7,
+        (Day(crash=True),) * 5,
+        "a 2 % fall late in every session, into the deadline",
+        exempt={"APX004": _CONSISTENCY_ON_LOSSES},
+    ),
+    Scenario("runaway-first-day", 5, 7, (Day(runaway=True),), "a first day the model wins far more than usual"),
+    Scenario("faulty-feed", 5, 11, (Day(faults_every=50),) * 5, "one bad tick in 50: NaN, crossed, out of order"),
+    Scenario(
+        "mixed-week",
+        5,
+        3,
+        (Day(runaway=True), Day(crash=True), Day(crash=True, faults_every=200), Day(), Day(crash=True)),
+        "a runaway day, crashes and a faulty feed in one week",
+    ),
+)
+
+
+def inputs_digest(policies: Path) -> str:
+    """Hash of the trading core's source and the policy files: what every scenario depends on."""
+    import trading_core
+
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    package = Path(trading_core.__file__).parent
+    sources = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".onnx") and "__pycache__" not in p.parts)
+    for path in sources:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(policies.glob("*.y*ml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def scenario_key(inputs: str, scenario: Scenario) -> str:
+    definition = json.dumps(asdict(scenario), sort_keys=True)
+    return hashlib.sha256(f"{inputs}\0{definition}".encode()).hexdigest()
+
+
+def run_scenario(scenario: Scenario, policies: Path, out_dir: Path) -> dict[str, Any]:
+    """Simulate one scenario and return its result (plain data, so it crosses processes and caches)."""
+    from trading_core.sim import DayPlan, run_simulation
+
+    plans = [DayPlan(crash=d.crash, runaway=d.runaway, faults_every=d.faults_every) for d in scenario.plan]
+    result = run_simulation(policies, scenario.days, scenario.seed, out_dir, plans=plans)
+    violations = [
+        {
+            "rule": v.rule,
+            "severity": v.severity,
+            "event_index": v.event_index,
+            "trading_day": v.trading_day,
+            "symbol": v.symbol,
+            "value": v.value,
+            "limit": v.limit,
+            "message": v.message,
+        }
+        for v in result.violations
+    ]
+    judged = [v for v in violations if v["rule"] not in scenario.exempt]
+    return {
+        "scenario": scenario.name,
+        "seed": result.seed,
+        "days": result.days,
+        "passed": result.checked and not judged,
+        "violations": judged,
+        "exempt": [{**v, "why": scenario.exempt[v["rule"]]} for v in violations if v["rule"] in scenario.exempt],
+        "checked": result.checked,
+        "ruleset": result.ruleset,
+        "account": result.account,
+        "trades": result.trades,
+        "journal": str(result.journal),
+        "journal_sha256": _file_digest(result.journal),
+        "about": scenario.about,
+    }
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def run_all(scenarios: list[Scenario], policies: Path, out_root: Path) -> list[dict[str, Any]]:
+    """Run scenarios, in parallel processes when there are several and more than one core."""
+    workers = min(len(scenarios), os.cpu_count() or 1)
+    if workers <= 1:
+        return [run_scenario(s, policies, out_root / s.name) for s in scenarios]
+    # spawn, not fork: the caller runs in a thread, and forking a threaded process can deadlock
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(run_scenario, s, policies, out_root / s.name) for s in scenarios]
+        return [f.result() for f in futures]
+
+
+class ResultCache:
+    """scenario key -> result, in one JSON file; a corrupt file is ignored and rewritten."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            self.entries: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The cached result, if its journal is still the one it was judged on (findings point into it)."""
+        entry = self.entries.get(key)
+        if not isinstance(entry, dict) or "journal" not in entry:
+            return None
+        return entry if _file_digest(Path(entry["journal"])) == entry.get("journal_sha256") else None
+
+    def put(self, key: str, result: dict[str, Any]) -> None:
+        self.entries.pop(key, None)
+        self.entries[key] = result
+        while len(self.entries) > _CACHE_KEEP:
+            self.entries.pop(next(iter(self.entries)))
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.entries, indent=1), encoding="utf-8")
+        tmp.replace(self.path)

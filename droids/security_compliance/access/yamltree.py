@@ -1,0 +1,88 @@
+"""YAML documents as value trees: their leaves, the leaves two versions disagree on, and key lines.
+
+A document is flattened to leaves: key path -> scalar (mapping keys and list indexes as strings).
+An empty mapping or list is a leaf of its own, so adding `{}` is a change too. Comments, key order
+and formatting are not values: a change to them changes no leaf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from droids.security_compliance.access.patterns import KeyPath
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MISSING = object()
+
+
+class NotYaml(ValueError):
+    """The text is not one YAML document (the message says where)."""
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    data: Any
+    node: yaml.Node | None
+
+
+def parse(text: str) -> YamlDoc:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise NotYaml(f"{where}{exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise NotYaml(str(exc)) from None
+    finally:
+        loader.dispose()
+    return YamlDoc(data, node)
+
+
+def leaves(data: Any, prefix: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
+    if isinstance(data, dict) and data:
+        for key, value in data.items():
+            yield from leaves(value, (*prefix, str(key)))
+    elif isinstance(data, list) and data:
+        for index, value in enumerate(data):
+            yield from leaves(value, (*prefix, str(index)))
+    else:
+        yield prefix, data
+
+
+def changed_leaves(before: Any, after: Any) -> list[KeyPath]:
+    """Key paths whose value was added, removed or changed between two documents, sorted."""
+    old, new = dict(leaves(before)), dict(leaves(after))
+    changed = {p for p in old.keys() | new.keys() if _differs(old.get(p, _MISSING), new.get(p, _MISSING))}
+    return sorted(changed)
+
+
+def _differs(a: Any, b: Any) -> bool:
+    # 1 == True and 1 == 1.0 in Python; in a policy they are different values
+    return type(a) is not type(b) or a != b
+
+
+def line_of(node: yaml.Node | None, path: KeyPath) -> int | None:
+    """1-based line of the deepest key of `path` present in the document (None for an empty one)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            match = [(k, v) for k, v in node.value if str(k.value) == part]
+            if not match:
+                break
+            key_node, node = match[0]
+            line = key_node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            node = node.value[int(part)]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line

@@ -1,0 +1,83 @@
+"""What a matched value says about itself: placeholder, template, environment reference, or random.
+
+The field detectors match a value by where it stands (after `apikey=`, in a `sec` field, under a
+broker password key); these predicates then decide whether the value is a secret. They are pure
+string functions (no detect-secrets import), shared by the detectors and SEC001's own filters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from itertools import pairwise
+
+# Whole values that stand for a secret without being one.
+PLACEHOLDER_WORDS = frozenset(
+    {"secret", "password", "passwd", "pass", "pwd", "token", "key", "apikey", "api_key", "api-key", "test",
+     "testing", "sample", "none", "null", "nil", "undefined", "todo", "tbd", "fixme", "dummy", "fake", "foo",
+     "bar", "foobar", "string", "str", "demo", "example", "changeit", "default", "empty", "unset", "required",
+     "optional", "true", "false", "yes", "no", "hunter2", "letmein", "admin", "guest", "sandbox"}
+)  # fmt: skip
+_PLACEHOLDER_PARTS = re.compile(
+    r"change[-_ ]?(?:me|it)|example|placeholder|replace[-_ ]?(?:me|this|with)|redacted|obfuscated|masked"
+    r"|your[-_ ]?\w*(?:key|token|secret|pass|password|pwd|id|url|hook|cid|sec)|insert[-_ ]?\w*here|[-_ ]here$"
+    r"|^(?:dummy|fake|sample|demo|test|my)[-_ ]|xxxx|\*\*\*|\.\.\.|^not[-_ ]?(?:a|the|set|real)",
+    re.IGNORECASE,
+)
+_REPEATED = re.compile(r"(.)\1{4,}")  # XXXXX, 00000, *****
+# ${VAR}, $VAR, {{ var }}, %(var)s, <var>, {var}, !env VAR (YAML tags), ENC[...] (sops), vault:...
+_TEMPLATED = re.compile(r"^\$|^%\(|^%[sd]$|\{\{|\}\}|^\{.*\}$|^<.*>$|^!|^ENC\[|^vault:|^@\w+@$|^\(\(.*\)\)$")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # BROKER_PASSWORD: a variable's name, not its value
+_URL_ENCODED_TEMPLATE = re.compile(r"%7B|%24|%3C", re.IGNORECASE)  # {, $, < encoded in a URL
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character of `value`'s own character distribution."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+def is_sequential(value: str) -> bool:
+    """`abcdef123456`, `0123456789abcdef`, `qwerty`-free runs: most neighbours are consecutive."""
+    low = value.lower()
+    if len(low) < 4:
+        return True
+    steps = [ord(b) - ord(a) for a, b in pairwise(low)]
+    return sum(1 for s in steps if s in (1, -1, 0)) >= 0.6 * len(steps)
+
+
+def is_templated(value: str) -> bool:
+    """A reference to a value kept elsewhere: environment, template engine, vault, YAML tag."""
+    stripped = value.strip()
+    return bool(_TEMPLATED.search(stripped) or _ENV_NAME.fullmatch(stripped) or _URL_ENCODED_TEMPLATE.search(value))
+
+
+def is_placeholder(value: str) -> bool:
+    """A value that says it is not real: `changeme`, `<your-key>`, `xxxxxxxx`, `${BROKER_PASSWORD}`..."""
+    bare = value.strip("<>{}[]()'\"`$%*. ")
+    if not bare or bare.lower() in PLACEHOLDER_WORDS or is_templated(value):
+        return True
+    return bool(_REPEATED.search(bare) or _PLACEHOLDER_PARTS.search(bare))
+
+
+def looks_random(value: str, min_entropy: float) -> bool:
+    """A generated token: letters and digits, no placeholder, not a run, at least `min_entropy` bits a char."""
+    has_letter = any(c.isalpha() for c in value)
+    has_digit = any(c.isdigit() for c in value)
+    return (
+        has_letter
+        and has_digit
+        and not is_placeholder(value)
+        and not is_sequential(value)
+        and shannon_entropy(value) >= min_entropy
+    )
+
+
+def is_word_slug(token: str) -> bool:
+    """`getting-started-with-webhooks`: words joined by `-`/`_`, a documentation path, not a token."""
+    parts = [p for p in re.split(r"[-_]", token) if p]
+    words = [p for p in parts if len(p) >= 3 and p.isalpha() and (p.islower() or p.istitle())]
+    return len(parts) >= 2 and len(words) >= 2 and sum(map(len, words)) >= len(token) // 2

@@ -1,0 +1,189 @@
+"""SEC020 approvals by commit trailer, end to end: a real commit-msg hook, and CI over a branch's commits."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from droids.core.models import Severity
+from droids.security_compliance import sec020_access_control as sec020
+from tests.conftest import git
+from tests.droids.security_compliance.test_sec020_access_control import (
+    APEX,
+    AUTHOR,
+    DRAWDOWN,
+    OUTSIDER,
+    OWNER,
+    base_task,
+    edit,
+    policy_repo,
+    run,
+)
+
+TIGHTER = 'drawdown: {basis: percent, percent: "9"'
+HOOK_RUNNER = """\
+import sys
+from pathlib import Path
+
+from droids.core import gitio
+from droids.core.models import Severity, Targets, Task
+from droids.core.protocol import DroidContext
+from droids.security_compliance import sec020_access_control as sec020
+
+repo = Path.cwd()
+paths = tuple(gitio.staged_paths(repo))
+task = Task(mode="gate", profile="pre-commit", repo=repo, policies=repo / "policies",
+            targets=Targets(kind="staged", paths=paths))
+outcome = sec020.run(task, DroidContext(repo / ".droid"))
+for finding in outcome.findings:
+    print(finding.severity.value, finding.message, file=sys.stderr)
+sys.exit(1 if any(f.severity.at_least(Severity.HIGH) for f in outcome.findings) else 0)
+"""
+
+
+def install_commit_msg_hook(repo: Path) -> None:
+    """The commit-msg hook a user installs: git passes the message file, the gate reads it."""
+    runner = repo.parent / "hook_runner.py"
+    runner.write_text(HOOK_RUNNER)
+    hook = repo / ".git" / "hooks" / "commit-msg"
+    hook.write_text(f'#!/bin/sh\nDROID_COMMIT_MSG_FILE="$1" exec "{sys.executable}" "{runner}"\n')
+    hook.chmod(0o755)
+
+
+def commit(repo: Path, message: str, *, email: str = AUTHOR, author: str | None = None) -> subprocess.CompletedProcess[str]:
+    args = ["git", "-C", str(repo), "-c", f"user.email={email}", "-c", "user.name=Someone", "commit", "-q", "-m", message]
+    if author:
+        args.append(f"--author={author}")
+    return subprocess.run(args, capture_output=True, text=True, check=False)
+
+
+def commits(repo: Path) -> int:
+    return int(git(repo, "rev-list", "--count", "HEAD"))
+
+
+# (commit message, committer email, --author, blocked?, what the refusal says)
+COMMIT_MSG_CASES = [
+    ("Tighten the drawdown", AUTHOR, None, True, "without an owner's approval"),
+    (f"Tighten the drawdown\n\nApproved-by: {OWNER}", AUTHOR, None, False, ""),
+    ("Tighten the drawdown\n\nApproved-by: Risk Officer <RISK@example.com>", AUTHOR, None, False, ""),
+    (f"Tighten the drawdown\n\nApproved-by: {AUTHOR}", AUTHOR, None, True, "is the author of this commit"),
+    (f"Tighten the drawdown\n\nApproved-by: {OUTSIDER}", AUTHOR, None, True, "is not an owner"),
+    (f"Tighten the drawdown\n\nApproved-by: {OWNER}", OWNER, None, True, "is the author of this commit"),
+    (f"Tighten the drawdown\n\nApproved-by: {OWNER}", AUTHOR, f"Risk <{OWNER}>", True, "is the author of this commit"),
+    (f"Tighten the drawdown\n\nApproved-by: {OWNER}\n\nMore text after it.", AUTHOR, None, True, "without an owner"),
+    ("Tighten the drawdown\n\nApproved-by: the risk team", AUTHOR, None, True, "without an owner's approval"),
+]  # fmt: skip
+CASE_IDS = [
+    "no-trailer", "owner", "owner-name-and-address", "self-approval", "not-an-owner", "owner-commits-and-approves",
+    "author-flag-is-the-approver", "trailer-not-in-last-paragraph", "trailer-not-an-address",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("message", "email", "author", "blocked", "says"), COMMIT_MSG_CASES, ids=CASE_IDS)
+def test_commit_msg_hook_blocks_unless_an_owner_other_than_the_author_approves(
+    git_repo: Path, message: str, email: str, author: str | None, blocked: bool, says: str
+) -> None:
+    repo = policy_repo(git_repo)
+    install_commit_msg_hook(repo)
+    edit(repo, APEX, DRAWDOWN, TIGHTER)
+    git(repo, "add", APEX)
+    before = commits(repo)
+    proc = commit(repo, message, email=email, author=author)
+    assert (proc.returncode != 0) is blocked, proc.stderr
+    assert commits(repo) == before + (0 if blocked else 1)
+    if blocked:
+        assert says in proc.stderr and "rulesets.seed.drawdown.percent" in proc.stderr
+
+
+def test_commit_msg_hook_lets_unprotected_changes_through(git_repo: Path) -> None:
+    repo = policy_repo(git_repo)
+    install_commit_msg_hook(repo)
+    edit(repo, APEX, "# Apex Trader Funding rules", "# Apex rules")
+    git(repo, "add", APEX)
+    assert commit(repo, "Reword a comment").returncode == 0
+
+
+def test_missing_commit_message_file_is_bad_input(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from droids.core.errors import DroidError
+    from tests.droids.security_compliance.test_sec020_access_control import staged_task
+
+    repo = policy_repo(git_repo)
+    edit(repo, APEX, DRAWDOWN, TIGHTER)
+    git(repo, "add", APEX)
+    monkeypatch.setenv("DROID_COMMIT_MSG_FILE", str(repo / "no-such-message"))
+    with pytest.raises(DroidError, match="DROID_COMMIT_MSG_FILE=.*no such commit message file"):
+        run(sec020, staged_task(repo))
+
+
+def feature_branch(repo: Path) -> Path:
+    git(repo, "switch", "-q", "-c", "feature")
+    return repo
+
+
+def ci_commit(repo: Path, message: str, email: str = AUTHOR) -> None:
+    git(repo, "add", "-A")
+    git(repo, "-c", f"user.email={email}", "commit", "-q", "--allow-empty", "-m", message)
+
+
+def test_ci_passes_a_branch_whose_protected_commit_carries_an_owner_trailer(git_repo: Path) -> None:
+    repo = feature_branch(policy_repo(git_repo))
+    edit(repo, APEX, DRAWDOWN, TIGHTER)
+    ci_commit(repo, f"Tighten the drawdown\n\nApproved-by: {OWNER}")
+    outcome = run(sec020, base_task(repo))
+    assert outcome.findings == []
+    [record] = outcome.metrics["protected_changes"]
+    assert record["approved_by"] == OWNER and record["keys"] == ["rulesets.seed.drawdown.percent"]
+    assert record["via"].startswith("trailer of commit ")
+
+
+def test_ci_accepts_an_approval_in_a_later_commit(git_repo: Path) -> None:
+    repo = feature_branch(policy_repo(git_repo))
+    edit(repo, APEX, DRAWDOWN, TIGHTER)
+    ci_commit(repo, "Tighten the drawdown")
+    ci_commit(repo, f"Review\n\nApproved-by: {OWNER}")
+    assert run(sec020, base_task(repo)).findings == []
+
+
+def test_ci_approval_does_not_cover_a_later_edit_of_the_file(git_repo: Path) -> None:
+    repo = feature_branch(policy_repo(git_repo))
+    edit(repo, APEX, DRAWDOWN, TIGHTER)
+    ci_commit(repo, f"Tighten the drawdown\n\nApproved-by: {OWNER}")
+    edit(repo, APEX, 'deadline: "16:59"', 'deadline: "16:30"')
+    ci_commit(repo, "Earlier deadline")
+    outcome = run(sec020, base_task(repo))
+    [finding] = outcome.findings
+    assert finding.severity == Severity.HIGH and "session.deadline" in finding.message
+    assert any("not given after every change" in n for n in outcome.notes)
+
+
+@pytest.mark.parametrize(
+    ("changers", "approver", "blocked"),
+    [
+        ([OWNER], AUTHOR, False),  # the owner changed it, the other owner approves
+        ([AUTHOR, OWNER], OWNER, True),  # the approver changed the file too
+        ([AUTHOR, OWNER], AUTHOR, True),
+    ],
+    ids=["other-owner-approves", "approver-also-edited", "first-editor-approves"],
+)
+def test_ci_excludes_everyone_who_changed_the_file(
+    git_repo: Path, changers: list[str], approver: str, blocked: bool
+) -> None:
+    repo = feature_branch(policy_repo(git_repo))
+    values = iter(["9", "8"])
+    for i, who in enumerate(changers):
+        new = f'drawdown: {{basis: percent, percent: "{next(values)}"'
+        edit(repo, APEX, DRAWDOWN if i == 0 else 'drawdown: {basis: percent, percent: "9"', new)
+        ci_commit(repo, f"change {i}", email=who)
+    ci_commit(repo, f"Review\n\nApproved-by: {approver}", email="maintainer@example.com")
+    assert bool(run(sec020, base_task(repo)).findings) is blocked
+
+
+def test_ci_change_left_in_the_work_tree_cannot_be_approved(git_repo: Path) -> None:
+    repo = feature_branch(policy_repo(git_repo))
+    ci_commit(repo, f"Nothing yet\n\nApproved-by: {OWNER}")
+    edit(repo, APEX, DRAWDOWN, TIGHTER)  # never committed
+    outcome = run(sec020, base_task(repo))
+    assert len(outcome.findings) == 1 and any("work tree only" in n for n in outcome.notes)
