@@ -47,13 +47,20 @@ as_owner() {
     fi
 }
 
+# Answering on its port, not just a live pid: a killed postmaster can linger as a zombie.
 running() {
-    [ -f "$DATA/postmaster.pid" ] && [ -f "$URL_FILE" ] && as_owner "$BIN/pg_ctl" status -D "$DATA" >/dev/null 2>&1
+    [ -n "$BIN" ] && [ -f "$URL_FILE" ] && [ -f "$BASE/port" ] &&
+        "$BIN/pg_isready" -q -h 127.0.0.1 -p "$(cat "$BASE/port")" -t 5
 }
 
 stop() {
-    if [ -n "$BIN" ] && [ -f "$DATA/postmaster.pid" ]; then
-        as_owner "$BIN/pg_ctl" stop -D "$DATA" -m fast -w >/dev/null 2>&1 || say "server was not running"
+    local pid
+    if running; then
+        as_owner "$BIN/pg_ctl" stop -D "$DATA" -m fast -w >/dev/null 2>&1 || say "pg_ctl stop failed"
+    fi
+    if [ -f "$DATA/postmaster.pid" ]; then  # not answering (crashed or stuck): make sure it is gone
+        pid="$(head -n 1 "$DATA/postmaster.pid")"
+        kill -9 "$pid" 2>/dev/null || true
     fi
     rm -rf "$BASE"
     say "stopped and removed $BASE"
@@ -106,6 +113,7 @@ CREATE ROLE $ROLE LOGIN PASSWORD '$password';
 CREATE DATABASE $DB OWNER $ROLE;
 SQL
     (umask 077 && echo "postgresql://$ROLE:$password@127.0.0.1:$port/$DB" >"$URL_FILE")
+    echo "$port" >"$BASE/port"
     say "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port, cluster in $BASE"
 }
 
@@ -119,7 +127,7 @@ case "${1:-start}" in
         if running; then
             say "reusing the running cluster in $BASE"
         else
-            [ -f "$DATA/postmaster.pid" ] && stop
+            [ -d "$BASE" ] && stop
             start
         fi
         echo "export DROID_TEST_POSTGRES_URL=$(cat "$URL_FILE")"

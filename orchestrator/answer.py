@@ -1,7 +1,8 @@
 """The chat-style answer to `droid ask`: written by code from the findings, never by a model.
 
-It says which droids looked and why, the verdict, and the most severe findings with where and how
-to fix them, so a one-line question gets a short, exact answer.
+It says which droids looked and why, what each droid answered, the verdict and the most severe
+findings with where they are, so a one-line question gets a short, exact answer; the report below
+it carries each finding's evidence and fix.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def compose_answer(report: RunReport) -> str:
         lines.append(f"{len(active)} finding{'s' if len(active) != 1 else ''}:")
         for f in active[:_SHOWN]:
             where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "-")
-            lines.append(f"- [{f.severity.value}] {f.rule} {where}: {f.message}. Fix: {f.fix}")
+            lines.append(f"- [{f.severity.value}] {f.rule} {where}: {f.message}")
         if len(active) > _SHOWN:
             lines.append(f"- and {len(active) - _SHOWN} more (see the full report)")
-    lines.append(f"Verdict: {report.verdict}.")
+    lines.append(f"Verdict: {report.verdict}" + (" (where and how to fix: below)." if active else "."))
     return "\n".join(lines)

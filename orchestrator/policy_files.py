@@ -56,6 +56,18 @@ def _budgets(policies: Path, _repo: Path) -> object:
     return load_budgets(policies)
 
 
+def _access(policies: Path, repo: Path) -> object:
+    from droids.security_compliance.access.policy import load_access_file
+
+    return load_access_file(policies, repo)
+
+
+def _published(policies: Path, repo: Path) -> object:
+    from droids.security_compliance.access.published import load_published_file
+
+    return load_published_file(policies, repo)
+
+
 def _schema(module: str, name: str) -> Callable[[], dict[str, Any]]:
     def schema() -> dict[str, Any]:
         import importlib
@@ -77,4 +89,8 @@ def policy_files() -> list[PolicyFile]:
         PolicyFile("strategy.yaml", _schema("trading_core.engine.config", "StrategyPolicy"), _strategy),
         PolicyFile("sim.yaml", _schema("trading_core.sim.config", "SimPolicy"), _sim),
         PolicyFile("budgets.yaml", _schema("trading_core.latency.budgets", "BudgetsPolicy"), _budgets),
+        PolicyFile("access.yaml", _schema("droids.security_compliance.access.policy", "AccessFile"), _access),
+        PolicyFile(
+            "apex-published.yaml", _schema("droids.security_compliance.access.published", "PublishedFile"), _published
+        ),
     ]

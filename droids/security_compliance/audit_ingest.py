@@ -85,9 +85,26 @@ def read_trading_events(path: Path) -> list[TradingEvent]:
     return events
 
 
+def ingest_events_file(repo: Path, path: Path) -> IngestResult:
+    """`droid audit-log ingest FILE`: check the whole file, then append its new events to the repo's
+    trail (DROID_AUDIT_URL or .droid/audit.db), recorded as run by `who(repo)` at HEAD."""
+    from droids.core import gitio
+    from droids.security_compliance.audit_trail import open_store, who
+
+    events = read_trading_events(path)  # before the store is opened: bad input writes nothing
+    head = gitio.head(repo) if gitio.toplevel(repo) else None
+    with open_store(repo) as store:
+        return append_trading_events(store, events, source=path.name, who=who(repo), head=head)
+
+
 def ingest_trading_events(store: AuditStore, path: Path, *, who: str, head: str | None) -> IngestResult:
-    """Append the events of `path` that the trail does not hold yet, in file order."""
-    events = read_trading_events(path)
+    """Read `path` and append the events the trail does not hold yet, in file order."""
+    return append_trading_events(store, read_trading_events(path), source=path.name, who=who, head=head)
+
+
+def append_trading_events(
+    store: AuditStore, events: list[TradingEvent], *, source: str, who: str, head: str | None
+) -> IngestResult:
     known = {r.details.get("event_id") for r in store.records() if r.kind in EVENT_KINDS}
     added, already = [], 0
     for event in events:
@@ -101,18 +118,13 @@ def ingest_trading_events(store: AuditStore, path: Path, *, who: str, head: str 
             "state": event.state,
             "rule": event.rule,
             "event_id": event.event_id,
-            "source": path.name,
+            "source": source,
         }
         counts = {event.rule: 1} if event.rule else {}
+        verdict = event.state.lower()
         added.append(
             store.append(
-                kind=event.kind,
-                profile=PROFILE,
-                verdict=event.state.lower(),
-                counts=counts,
-                who=who,
-                head=head,
-                details=details,
+                kind=event.kind, profile=PROFILE, verdict=verdict, counts=counts, who=who, head=head, details=details
             )
         )
     return IngestResult(added, already)

@@ -13,8 +13,8 @@ run's report quotes them as an external anchor, and `verify(anchor=(seq, hash))`
 still holds that exact entry.
 
 Entries hold no secret values: only counts by rule id, the verdict and run metadata. Callers must not
-put finding evidence into `details`. The kinds besides "gate" and "audit" (protected-parameter
-approvals, trading-core halts and kill-switch events) are written by audit_events.py.
+put finding evidence into `details`. The other kinds: "approval" (a protected-parameter change and who
+approved it, audit_events.py) and "halt" / "kill_switch" (trading-core events, audit_ingest.py).
 
 Storage sits behind the small `AuditStore` interface; `open_store()` picks the backend, so callers
 never name one: SQLite (audit_trail_sqlite.py, `<repo>/.droid/audit.db`) by default, PostgreSQL

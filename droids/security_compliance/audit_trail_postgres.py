@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 LOCK_TIMEOUT_S = 30
 CONNECT_TIMEOUT_S = 10
 LOCATION = "DROID_AUDIT_URL (postgresql)"
-_CREATE_LOCK = "hashtext(current_schema() || '.droid-audit')"  # an advisory-lock key per schema
+_CREATE_LOCK_KEY = "hashtext(current_schema() || '.droid-audit')"  # one advisory-lock key per schema
+_LOCK_CREATE = f"SELECT pg_advisory_lock({_CREATE_LOCK_KEY})"
+_UNLOCK_CREATE = f"SELECT pg_advisory_unlock({_CREATE_LOCK_KEY})"
 _DDL = (
     "CREATE TABLE IF NOT EXISTS audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE audit_entries (seq BIGINT PRIMARY KEY, time TEXT NOT NULL, kind TEXT NOT NULL,"
@@ -51,7 +53,7 @@ _DDL = (
     ),
     "INSERT INTO audit_meta VALUES ('schema', %s) ON CONFLICT (key) DO NOTHING",
 )
-_INSERT = f"INSERT INTO audit_entries ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608
+_INSERT = f"INSERT INTO audit_entries ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608  # nosec B608: constant column names, values bound
 
 
 class PostgresAuditStore(AuditStore):
@@ -99,14 +101,14 @@ class PostgresAuditStore(AuditStore):
             # One creator at a time per schema. The lock is taken before the transaction starts, so
             # a waiter's transaction begins after the winner committed and sees its tables (a lock
             # taken inside the transaction would leave it looking at stale catalog caches).
-            self._db.execute(f"SELECT pg_advisory_lock({_CREATE_LOCK})")
+            self._db.execute(_LOCK_CREATE)
             try:
                 with self._db.transaction():
                     if not self._has("audit_entries"):
                         for statement in _DDL:
                             self._db.execute(statement, (SCHEMA,) if "%s" in statement else None)
             finally:
-                self._db.execute(f"SELECT pg_advisory_unlock({_CREATE_LOCK})")
+                self._db.execute(_UNLOCK_CREATE)
         if not self._has("audit_meta"):
             raise DroidError(f"{LOCATION}: audit_entries exists without audit_meta; expected a droid audit trail")
         row = self._db.execute("SELECT value FROM audit_meta WHERE key = 'schema'").fetchone()
@@ -117,7 +119,7 @@ class PostgresAuditStore(AuditStore):
     def _insert_newest(self, entry: dict[str, Any]) -> dict[str, Any]:
         try:
             with self._db.transaction():
-                self._db.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
+                self._db.execute("SELECT set_config('lock_timeout', %s, true)", (f"{LOCK_TIMEOUT_S}s",))
                 self._db.execute("LOCK TABLE audit_entries IN EXCLUSIVE MODE")
                 newest = self._db.execute("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").fetchone()
                 entry = seal(entry, newest)
@@ -131,7 +133,7 @@ class PostgresAuditStore(AuditStore):
         where, args = "", []
         if since is not None:
             where, args = ("WHERE seq >= %s" if isinstance(since, int) else "WHERE time >= %s"), [since]
-        sql = f"SELECT {', '.join(COLUMNS)} FROM audit_entries {where} ORDER BY seq LIMIT %s"  # noqa: S608
+        sql = f"SELECT {', '.join(COLUMNS)} FROM audit_entries {where} ORDER BY seq LIMIT %s"  # noqa: S608  # nosec B608: constant column names, values bound
         try:  # one SELECT: a consistent snapshot even while others append
             rows = self._db.execute(sql, [*args, limit]).fetchall()
         except self._errors as exc:

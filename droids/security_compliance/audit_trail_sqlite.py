@@ -31,7 +31,7 @@ _DDL = (  # one statement each: executescript() would COMMIT the write lock we h
         for op in ("UPDATE", "DELETE")
     ),
 )
-_INSERT = f"INSERT INTO audit_entries ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"  # noqa: S608
+_INSERT = f"INSERT INTO audit_entries ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"  # noqa: S608  # nosec B608: constant column names, values bound
 
 
 class SQLiteAuditStore(AuditStore):
@@ -100,7 +100,7 @@ class SQLiteAuditStore(AuditStore):
         where, args = "", []
         if since is not None:
             where, args = ("WHERE seq >= ?" if isinstance(since, int) else "WHERE time >= ?"), [since]
-        sql = f"SELECT {', '.join(COLUMNS)} FROM audit_entries {where} ORDER BY seq LIMIT ?"  # noqa: S608
+        sql = f"SELECT {', '.join(COLUMNS)} FROM audit_entries {where} ORDER BY seq LIMIT ?"  # noqa: S608  # nosec B608: constant column names, values bound
         try:  # one SELECT: a consistent snapshot even while others append
             rows = self._db.execute(sql, [*args, -1 if limit is None else limit]).fetchall()
         except sqlite3.Error as exc:

@@ -1,19 +1,19 @@
 """CMP003 Adversarial scenario breaks an Apex rule: the trading core, simulated, fails the account.
 
 Dynamic compliance: the trading core's adversarial scenario suite (access/scenarios.py: a normal
-week, a late crash every day, a runaway winning day, a feed full of bad ticks, a mixed week; five
-seeded days each) runs through the bundled simulator, engine, SENTINEL and Apex guard, under the
-policies of the change. Each journal is re-read and checked by the Apex rule engine; every rule
-violation (APX001..APX011) in any scenario is a finding, blocking in every gate: critical where
-the Apex rule is critical, high otherwise. A scenario may exempt a rule that its setup breaks by
-arithmetic rather than by engine behaviour (the scenario table says which and why).
+week, a late crash every day, a runaway winning day, a feed full of bad ticks, a mixed week, five
+seeded days each; and a two-day smoke run) runs through the bundled simulator, engine, SENTINEL
+and Apex guard, under the policies of the change. Each journal is re-read and checked by the Apex
+rule engine; every rule violation (APX001..APX011) in any scenario is a finding, blocking in every
+gate: critical where the Apex rule is critical, high otherwise. A scenario may exempt a rule that
+its setup breaks by arithmetic rather than by engine behaviour (the table says which and why).
 
 What it runs: the `trading_core` package of the running Python (for this repository, installed in
 editable mode, the work tree) on the task's policies/ (for a staged gate: the index's copy). When:
-`ci` and `audit` run the whole suite (scenarios in parallel, one process per core); `pre-commit`
-runs only the quick subset (the baseline week), and only when the change touches trading_core/ or
-policies/. A scenario whose inputs (its definition, the trading_core source, the policy files) are
-unchanged since its last run is not simulated again: the cached result is reported.
+`ci` and `audit` run the whole suite (scenarios in parallel worker processes, one per core);
+`pre-commit` runs only the quick subset (the two-day smoke run), and only when the change touches
+trading_core/ or policies/. A scenario whose inputs (its definition, the trading_core source, the
+policy files) are unchanged since its last run is not simulated again: the cached result counts.
 
 Results go to `.droid/compliance/scenarios.json` (a list of {scenario, seed, days, passed,
 violations: [{rule, event_index, trading_day, ...}], exempt, ...}) for the compliance report, and
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from droids.core.checks import CheckOutcome
+from droids.core.errors import DroidError
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import DroidContext
 
@@ -61,6 +62,8 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
 
     quick = task.profile == "pre-commit"
     chosen = [s for s in suite.SCENARIOS if s.quick or not quick]
+    from trading_core.errors import TradingCoreError
+
     with tempfile.TemporaryDirectory(prefix="droid-cmp003-") as tmp:
         policies = _policies_of(task, Path(tmp))
         inputs = suite.inputs_digest(policies)
@@ -68,7 +71,11 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
         keys = {s.name: suite.scenario_key(inputs, s) for s in chosen}
         cached = {s.name: cache.get(keys[s.name]) for s in chosen}
         todo = [s for s in chosen if cached[s.name] is None]
-        fresh = {r["scenario"]: r for r in suite.run_all(todo, policies, ctx.state_dir / "compliance" / "scenarios")}
+        try:
+            ran = suite.run_all(todo, policies, ctx.state_dir / "compliance" / "scenarios")
+        except TradingCoreError as exc:  # a policy the simulator cannot run on: bad input, named as the user knows it
+            raise DroidError(str(exc).replace(str(policies), _shown(task))) from None
+        fresh = {r["scenario"]: r for r in ran}
     results = []
     for s in chosen:
         result = fresh.get(s.name) or cached[s.name]
@@ -86,6 +93,13 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     findings = [f for r in results for f in _findings(task, r)]
     metrics = {"scenarios": len(results), "scenarios_failed": sum(1 for r in results if not r["passed"])}
     return CheckOutcome(findings=findings, notes=notes, metrics=metrics)
+
+
+def _shown(task: Task) -> str:
+    try:
+        return task.policies.resolve().relative_to(task.repo.resolve()).as_posix()
+    except ValueError:
+        return str(task.policies)
 
 
 def _policies_of(task: Task, tmp: Path) -> Path:

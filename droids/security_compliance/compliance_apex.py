@@ -28,9 +28,9 @@ def apex_section(policies: Path) -> Section:
         if dd.percent is not None
         else (f"{_money(acct.trailing_threshold)} below the equity high-water mark")
     )
-    trail = "intraday (equity incl. unrealized, event by event)" if dd.trail == "intraday" else "end of day"
+    trail = "intraday (equity incl. unrealized, event by event)" if dd.trail == "intraday" else "at the session close"
     locks = (
-        "always trails"
+        "never stops trailing"
         if dd.stop_trailing_above_start is None
         else f"stops trailing at starting balance + {_money(dd.stop_trailing_above_start)}"
     )
@@ -52,7 +52,7 @@ def apex_section(policies: Path) -> Section:
             f"{policy.account_name}: starting balance {_money(acct.starting_balance)}, "
             f"profit target {_money(acct.profit_target)}",
         ),
-        ("trailing drawdown", f"{allowance}; trails {trail}; {locks}"),
+        ("trailing drawdown", f"{allowance}; moves {trail}; {locks}"),
         ("warning levels", f"APX010 at {_share(dd.warn_at)}, APX011 at {_share(dd.danger_at)} of the allowed drawdown"),
         ("contracts", contracts),
         (

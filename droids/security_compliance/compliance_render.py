@@ -8,10 +8,11 @@ finding, an approval or a trading-core event can neither break a table nor injec
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 
-STATUS_WORDS = {"ok": "OK", "attention": "ATTENTION", "none": "NOT RUN"}
+STATUS_WORDS = {"ok": "OK", "attention": "ATTENTION", "none": "NO DATA"}
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;
@@ -59,13 +60,14 @@ def to_markdown(doc: Document) -> str:
     for section in doc.sections:
         badge = f" ({STATUS_WORDS[section.status]})" if section.status else ""
         out += ["", f"## {_md_line(section.title)}{badge}", ""]
-        out += [_md_line(line) + "\n" for line in section.lines]
+        for line in section.lines:
+            out += [_md_line(line), ""]
         for table in section.tables:
             out.append("| " + " | ".join(_md_cell(h) for h in table.headers) + " |")
             out.append("|" + "---|" * len(table.headers))
             out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows]
             out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).rstrip() + "\n"
 
 
 def to_html(doc: Document) -> str:

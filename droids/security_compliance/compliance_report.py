@@ -130,15 +130,17 @@ def _scenarios(repo: Path) -> Section:
     if found is None:
         section.status, section.lines = "none", ["not run: no .droid/compliance/scenarios.json (compliance validation)"]
         return section
-    generated, results = found
+    written, results = found
     failed = [s for s in results if not s.passed]
     section.status = "attention" if failed or not results else "ok"
-    section.lines.append(f"{len(results) - len(failed)} of {len(results)} scenarios passed (run {generated}).")
+    section.lines.append(f"{len(results) - len(failed)} of {len(results)} scenarios passed (results of {written}).")
     rows = [
-        (s.name, "pass" if s.passed else "FAIL", str(s.violations), ", ".join(s.rules) or "-")
+        (s.name, "pass" if s.passed else "FAIL", s.days, str(s.violations), ", ".join(s.rules) or "-",
+         ", ".join(s.exempt) or "-")
         for s in sorted(results, key=lambda s: (s.passed, s.name))
-    ]
-    section.tables.append(Table(("scenario", "result", "violations", "rules broken"), rows))
+    ]  # fmt: skip
+    headers = ("scenario", "result", "days", "violations", "rules broken", "exempt rules")
+    section.tables.append(Table(headers, rows))
     return section
 
 

@@ -9,14 +9,11 @@ SAST rules SEC010-SEC019 (bandit's test id kept, e.g. `SEC010/B602`). A report f
 elsewhere with `droid audit --out DIR` is not seen. Unreadable report files are skipped and named in
 the report, never silently.
 
-Scenario results come from `.droid/compliance/scenarios.json`, written by the compliance-validation
-check; without it the report says "not run". Its format (schema `droid-scenarios/1`):
-
-    {"schema": "droid-scenarios/1", "generated_at": "2026-11-21T20:00:00Z",
-     "scenarios": [{"name": "gap-through-threshold", "passed": false,
-                    "violations": [{"rule": "APX001", "message": "..."}]}]}
-
-`violations` may also be a count, or be left out when a scenario passed.
+Scenario results come from `.droid/compliance/scenarios.json`, which the compliance-validation
+check (CMP003, cmp003_scenarios.py) writes in `ci` and `audit` runs: a JSON list with one object per
+scenario, of which the report reads `scenario` (name), `passed` (true/false), `violations` (list of
+{rule, ...}), and if present `days` and `exempt` (list of {rule, why}); other keys are ignored. When
+it was written is the file's modification time. Without the file the report says "not run".
 """
 
 from __future__ import annotations
@@ -64,8 +61,10 @@ class OpenFindings:
 class ScenarioResult:
     name: str
     passed: bool
+    days: str
     violations: int
     rules: tuple[str, ...]
+    exempt: tuple[str, ...]
 
 
 def open_findings(repo: Path, now: datetime) -> OpenFindings:
@@ -131,33 +130,43 @@ def _instant(text: str) -> datetime:
 
 
 def read_scenarios(repo: Path) -> tuple[str, list[ScenarioResult]] | None:
-    """(generated_at, results) from the scenarios file, or None when it was not run; a malformed
-    file is a DroidError naming the key."""
+    """(written at, results) from the scenarios file, or None when it was not run; a malformed file
+    is a DroidError naming the key."""
     path = repo / SCENARIOS_FILE
     if not path.is_file():
         return None
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
+        written = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise DroidError(f"{path}: not readable JSON ({exc}); expected droid-scenarios/1") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("scenarios"), list):
-        raise DroidError(f"{path}: scenarios: expected a list of scenario results")
-    results = [_scenario(path, i, item) for i, item in enumerate(doc["scenarios"])]
-    return str(doc.get("generated_at") or "unknown time"), results
+        raise DroidError(f"{path}: not readable JSON ({exc}); expected CMP003's list of scenario results") from None
+    if not isinstance(doc, list):
+        raise DroidError(f"{path}: expected a list of scenario results, got {type(doc).__name__}")
+    return written, [_scenario(path, i, item) for i, item in enumerate(doc)]
 
 
 def _scenario(path: Path, i: int, item: object) -> ScenarioResult:
-    key = f"{path}: scenarios[{i}]"
+    key = f"{path}: [{i}]"
     if not isinstance(item, dict):
-        raise DroidError(f"{key}: expected an object with name and passed")
-    if not isinstance(item.get("name"), str) or not item["name"]:
-        raise DroidError(f"{key}.name: expected a non-empty string")
+        raise DroidError(f"{key}: expected an object with scenario, passed and violations")
+    if not isinstance(item.get("scenario"), str) or not item["scenario"]:
+        raise DroidError(f"{key}.scenario: expected a non-empty string")
     if not isinstance(item.get("passed"), bool):
         raise DroidError(f"{key}.passed: expected true or false, got {item.get('passed')!r}")
-    violations = item.get("violations", [])
-    if isinstance(violations, int) and not isinstance(violations, bool) and violations >= 0:
-        return ScenarioResult(item["name"], item["passed"], violations, ())
-    if not isinstance(violations, list) or not all(isinstance(v, dict) for v in violations):
-        raise DroidError(f"{key}.violations: expected a list of objects or a count")
-    rules = tuple(sorted({str(v["rule"]) for v in violations if "rule" in v}))
-    return ScenarioResult(item["name"], item["passed"], len(violations), rules)
+    lists = {}
+    for name in ("violations", "exempt"):
+        value = item.get(name, [])
+        if not isinstance(value, list) or not all(
+            isinstance(v, dict) and isinstance(v.get("rule"), str) for v in value
+        ):
+            raise DroidError(f"{key}.{name}: expected a list of objects with a rule")
+        lists[name] = value
+    days = item.get("days")
+    return ScenarioResult(
+        name=item["scenario"],
+        passed=item["passed"],
+        days=str(days) if isinstance(days, int) else "-",
+        violations=len(lists["violations"]),
+        rules=tuple(sorted({v["rule"] for v in lists["violations"]})),
+        exempt=tuple(sorted({v["rule"] for v in lists["exempt"]})),
+    )

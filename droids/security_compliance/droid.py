@@ -13,9 +13,28 @@ from typing import ClassVar
 from droids.core.checks import Check, rules_of, run_checks
 from droids.core.models import DroidReport, RuleSpec, Task
 from droids.core.protocol import BaseDroid, DroidContext
-from droids.security_compliance import sec001_hardcoded_secret
+from droids.security_compliance import (
+    cmp001_loosening,
+    cmp002_policy_within_ruleset,
+    cmp003_scenarios,
+    sec001_hardcoded_secret,
+    sec003_env_hygiene,
+    sec004_secrets_in_logs,
+    sec010_bandit,
+    sec020_access_control,
+)
 
-CHECKS: tuple[Check, ...] = (sec001_hardcoded_secret,)  # type: ignore[assignment] - modules are checks
+# Cheap checks first; bandit (SEC010) and the simulator scenarios (CMP003) are the slowest.
+CHECKS: tuple[Check, ...] = (  # type: ignore[assignment] - modules are checks
+    sec001_hardcoded_secret,
+    sec003_env_hygiene,
+    sec004_secrets_in_logs,
+    sec020_access_control,
+    cmp001_loosening,
+    cmp002_policy_within_ruleset,
+    sec010_bandit,
+    cmp003_scenarios,
+)
 
 
 class SecurityComplianceDroid(BaseDroid):

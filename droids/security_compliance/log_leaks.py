@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,7 +40,9 @@ _MAX_CODE = 80
 # A label before an exception describes what failed ("bad apiKey: {e}"), not the exception's text.
 _EXCEPTION_NAMES = frozenset({"e", "ex", "exc", "err", "error", "exception"})
 _MAX_SAFE_SLICE = 4  # a prefix of at most this many characters is how SEC001 itself shows evidence
-_LABEL = re.compile(r"(?P<label>[A-Za-z][A-Za-z0-9_ .-]{0,40}?)\s*[:=]\s*[\"'\[(<]?$|(?P<scheme>bearer|basic)\s+$", re.I)
+_LABEL = re.compile(
+    r"(?P<label>[A-Za-z][A-Za-z0-9_ .-]{0,40}?)\s*[:=]\s*[\"'\[(<]?$|(?P<scheme>bearer|basic)\s+$", re.I
+)
 _PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z%]")
 _BRACES = re.compile(r"\{\{|\}\}|\{(?P<field>[^{}!:]*)[^{}]*\}")
 
@@ -110,7 +113,7 @@ def _payload(call: ast.Call, sink: str) -> Iterator[tuple[ast.expr, str]]:
     if args and not sink.startswith(("print", "sys.", "click.", "typer.")):
         yield from _template_leaks(args[0], args[1:])
     if sink == "print":
-        for before, arg in zip(args, args[1:], strict=False):
+        for before, arg in itertools.pairwise(args):
             label = _label_of(before.value) if _is_str(before) else None
             if label and not _leaks(arg) and not _is_safe(arg):
                 yield from _labelled(arg, label)
@@ -118,7 +121,7 @@ def _payload(call: ast.Call, sink: str) -> Iterator[tuple[ast.expr, str]]:
         yield from _leaks(arg)
     for kw in call.keywords:
         if kw.arg not in _NOT_PAYLOAD:
-            yield from _leaks(kw.value)
+            yield from _keyword_leaks(kw)
 
 
 def _leaks(expr: ast.expr) -> list[tuple[ast.expr, str]]:
@@ -144,7 +147,13 @@ def _leaks(expr: ast.expr) -> list[tuple[ast.expr, str]]:
         return []
     if isinstance(expr, ast.IfExp):
         return _leaks(expr.body) + _leaks(expr.orelse)
-    return [leak for child in ast.iter_child_nodes(expr) if isinstance(child, ast.expr) for leak in _leaks(child)]
+    found = []
+    for child in ast.iter_child_nodes(expr):
+        if isinstance(child, ast.comprehension):  # what a comprehension iterates over reaches its result
+            found += _leaks(child.iter)
+        elif isinstance(child, ast.expr):
+            found += _leaks(child)
+    return found
 
 
 def _subscript_leaks(expr: ast.Subscript) -> list[tuple[ast.expr, str]]:
@@ -168,10 +177,20 @@ def _call_leaks(call: ast.Call) -> list[tuple[ast.expr, str]]:
     if name == "format" and isinstance(call.func, ast.Attribute) and _is_str(call.func.value):
         return list(_format_leaks(call))
     found = [leak for arg in call.args for leak in _leaks(arg)]
-    found += [leak for kw in call.keywords for leak in _leaks(kw.value)]
+    if name == "dict":  # dict(password=pw) is a mapping literal
+        found += [leak for kw in call.keywords for leak in _keyword_leaks(kw)]
+    else:
+        found += [leak for kw in call.keywords for leak in _leaks(kw.value)]
     if isinstance(call.func, ast.Attribute):
         found += _leaks(call.func.value)  # token.upper(), secrets["x"].strip()
     return found
+
+
+def _keyword_leaks(kw: ast.keyword) -> list[tuple[ast.expr, str]]:
+    """`log.info("login", password=pw)` (structlog's style): the keyword names the value."""
+    if kw.arg and is_secret_name(kw.arg) and not _leaks(kw.value) and not _is_safe(kw.value):
+        return [(kw.value, f"value of keyword '{kw.arg}'")]
+    return _leaks(kw.value)
 
 
 def _dict_leaks(expr: ast.Dict) -> list[tuple[ast.expr, str]]:
@@ -187,10 +206,9 @@ def _dict_leaks(expr: ast.Dict) -> list[tuple[ast.expr, str]]:
 def _fstring_leaks(expr: ast.JoinedStr) -> list[tuple[ast.expr, str]]:
     found, text = [], ""
     for part in expr.values:
-        if isinstance(part, ast.Constant):
-            text += str(part.value)
+        if not isinstance(part, ast.FormattedValue):  # the literal pieces between placeholders
+            text += str(getattr(part, "value", ""))
             continue
-        assert isinstance(part, ast.FormattedValue)
         inner = _leaks(part.value)
         label = _label_of(text)
         if not inner and label and not _is_safe(part.value):
@@ -215,8 +233,9 @@ def _template_leaks(template: ast.expr, args: list[ast.expr]) -> Iterator[tuple[
 
 
 def _format_leaks(call: ast.Call) -> Iterator[tuple[ast.expr, str]]:
-    assert isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Constant)
-    text, start, auto = str(call.func.value.value), 0, 0
+    """`"password={}".format(p)`: the caller checked that the receiver is a string literal."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    text, start, auto = str(getattr(receiver, "value", "")), 0, 0
     keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg}
     for match in _BRACES.finditer(text):
         field = match.group("field")

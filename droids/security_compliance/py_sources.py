@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from droids.core.errors import DroidError
 from droids.core.models import Task
@@ -21,6 +22,7 @@ PYTHON_SUFFIXES = (".py", ".pyw")
 @dataclass(frozen=True)
 class PythonModule:
     path: str
+    content: bytes
     lines: list[str]
     tree: ast.Module
 
@@ -40,7 +42,15 @@ def parsed_modules(task: Task, paths: tuple[str, ...], unparsable: list[str]) ->
             line = getattr(exc, "lineno", None)
             unparsable.append(f"{path}:{line}" if line else path)
             continue
-        yield PythonModule(path, content.decode("utf-8", "replace").splitlines(), tree)
+        yield PythonModule(path, content, content.decode("utf-8", "replace").splitlines(), tree)
+
+
+def is_test_path(path: str) -> bool:
+    """Test code by pytest's conventions: under a tests/ folder, test_*.py, *_test.py, conftest.py."""
+    parts = PurePosixPath(path).parts
+    name = parts[-1] if parts else ""
+    in_tests = any(p in ("tests", "test", "testing") for p in parts[:-1])
+    return in_tests or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
 
 def unparsable_note(rule: str, unparsable: list[str]) -> list[str]:

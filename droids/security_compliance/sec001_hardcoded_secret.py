@@ -35,11 +35,16 @@ detectors, a line that also calls a function (`r = requests.get(".../time_series
 `td = TDClient(apikey="...")`) is still scanned by them, and a Tradovate `sec` is reported although
 it is UUID-shaped.
 
-Beyond detect-secrets it drops values that say they are not secrets: placeholders such as
-`changeme`, `<your-key>` or `xxxx` for the generic detectors, hex digests on a line that names
-them (`sha256 = "..."`, a `rev:` in `.pre-commit-config.yaml`), Subresource-Integrity hashes, and
-lock files detect-secrets does not know (`pnpm-lock.yaml`, ...). It also runs in time linear in
-the input: detect-secrets needs minutes for some files with many long lines.
+Beyond detect-secrets it drops values that say they are not secrets: placeholders and
+references such as `changeme`, `<your-key>`, `xxxx`, `${DB_PASSWORD}`, `DB_PASSWORD`, `!env X`,
+`@format {env[X]}` or a value inside `{{ ... }}`, and call expressions (`getpass.getpass()`) for
+the generic detectors; keyword hits whose key is about a secret rather than holding one
+(`existingSecret: desk-broker`, `password_file:`, `secret_type = "..."`); Slack's documentation
+placeholder webhook; hex digests on a line that names them (`sha256 = "..."`, a `rev:` in
+`.pre-commit-config.yaml`) or in a block opened by such a line (`EXPECTED_SHA256 = {`),
+Subresource-Integrity hashes, and lock files detect-secrets does not know (`pnpm-lock.yaml`,
+...). It also runs in time linear in the input: detect-secrets needs minutes for some files with
+many long lines.
 
 What it scans: the staged blobs for a pre-commit gate (the index, not the working tree), the
 files changed against a base ref in CI, the given paths, or every tracked file for an audit.

@@ -10,7 +10,7 @@ a receiver whose name contains the word log, logger or logging), `print`, `sys.s
   `.format()` template, a concatenation, `str()`/`repr()`, a method call on it (`token.strip()`),
   a container, or the `extra=` mapping;
 - a lookup of a secret-named key: `os.environ["TWELVE_DATA_API_KEY"]`, `os.getenv("API_KEY")`,
-  `headers["Authorization"]`, `config.get("password")`, `getpass.getpass()`;
+  `headers["Authorization"]`, a `.get()` of a secret-named key, `getpass.getpass()`;
 - a value under a secret-named key of a dict literal (`extra={"token": t}`);
 - a value a template labels as a secret (`"password=%s", pw`, `f"api key: {k}"`, `"Bearer %s"`,
   `print("token:", t)`), whatever the variable is called.

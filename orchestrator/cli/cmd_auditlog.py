@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -73,6 +74,18 @@ def export(ctx: typer.Context) -> None:
     session: Session = ctx.obj
     with _open(session) as store:
         session.emit(store.export())
+
+
+@audit_log_app.command("ingest")
+def ingest(
+    ctx: typer.Context,
+    events: Annotated[Path, typer.Argument(help="JSON Lines of trading-core events, or a risk_events.csv.")],
+) -> None:
+    """Append the trading core's halt and kill-switch events to the trail (the whole file is checked first)."""
+    from droids.security_compliance.audit_ingest import ingest_events_file
+
+    session: Session = ctx.obj
+    session.emit(ingest_events_file(session.repo, events).summary(events))
 
 
 def register(app: typer.Typer) -> None:

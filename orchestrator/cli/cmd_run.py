@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -44,6 +45,10 @@ def gate(
     ] = False,
     base: Annotated[str | None, typer.Option("--base", metavar="REV", help="Gate the diff against REV (CI).")] = None,
     mode: Annotated[str | None, typer.Option("--mode", help="Thresholds: pre-commit or ci.")] = None,
+    commit_msg: Annotated[
+        Path | None,
+        typer.Option("--commit-msg", metavar="FILE", help="The commit message file (commit-msg hook): approvals."),
+    ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -51,6 +56,11 @@ def gate(
     from orchestrator.targets import gate_task
 
     session: Session = ctx.obj.with_output(fmt, output)
+    if commit_msg is not None:
+        if not commit_msg.is_file():
+            raise OrchestratorError(f"--commit-msg {commit_msg}: no such file")
+        # SEC020 reads `Approved-by:` trailers from the message the commit-msg hook passes.
+        os.environ["DROID_COMMIT_MSG_FILE"] = str(commit_msg.resolve())
     task = gate_task(
         session.repo, session.policies, staged=staged, base=base, paths=paths or [], mode=mode, cwd=session.cwd
     )

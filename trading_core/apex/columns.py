@@ -9,20 +9,25 @@ the ledger's `tick value x (position x last - cash)` gives). Work is O(n), not O
 
 Positions only change at fills, so everything about positions (own position before / after, weighted
 exposure, correlated long / short totals) is kept per fill (`Fills`), typically a third of the events.
-sweep.py computes all of it in one walk over the journal. The magnitudes are checked before trusting
-int64 (`check_fits`); a journal that could overflow is refused rather than answered wrongly.
+sweep.py computes all of it in two walks over the journal, side by side. The magnitudes are checked before any
+result is used (`check_fits`); a journal that could overflow int64 is refused rather than answered
+wrongly.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
+from trading_core.apex import sweep as walks
 from trading_core.apex.journal import Journal
 from trading_core.apex.spec import ApexSpec
-from trading_core.apex.sweep import INT64_SAFE, LedgerSweep
+from trading_core.apex.sweep import EquitySweep, FillSweep, small_codes
 from trading_core.errors import TradingCoreError
+
+INT64_SAFE = 2**62
 
 
 def check_fits(what: str, bound: int, source: str) -> None:
@@ -102,23 +107,49 @@ def ledger_columns(journal: Journal, spec: ApexSpec) -> tuple[np.ndarray, np.nda
 
     Call `check_equity_fits` on equity's range before scaling it.
     """
-    src = journal.source
-    sweep = LedgerSweep(journal, spec)
-    summed = sweep.run()
-    for bound in sweep.pnl_bounds():
+    src, sym = journal.source, small_codes(journal)
+    if len(journal) > walks.BLOCK:  # long enough to be worth a second core
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            later = pool.submit(_fills, journal, spec, sym)
+            sweep = EquitySweep(journal, spec, sym).run()
+            fills = later.result()
+    else:
+        sweep, fills = EquitySweep(journal, spec, sym).run(), _fills(journal, spec, sym)
+    bounds = _pnl_bounds(sweep, fills)
+    for bound in bounds:
         check_fits("P&L", bound, src)
-    if summed:
-        equity, highs, high = sweep.values, np.concatenate(sweep.records), sweep.peak
-    else:  # some partial sum might leave int64: bound the sums in float first, as a whole
-        sweep = LedgerSweep(journal, spec, cumulate=False)
-        sweep.run()
-        for bound in sweep.pnl_bounds():
-            check_fits("P&L", bound, src)
-        change = sweep.values
-        running = np.cumsum(change, dtype=np.float64)  # no single change overflows; this bounds their sums
-        check_fits("equity", int(max(running.max(), -running.min()) * 4 * spec.dd.scale) + 2**53, src)
-        change[0] += spec.start
-        equity = np.cumsum(change, out=change)
-        highs, high = new_highs(equity), int(equity.max())
-    fills = sweep.fills
-    return equity, highs, high, Fills(**fills, by_symbol=symbol_groups(fills["sym"], len(journal.symbols)))
+    fee = journal.fee_units
+    largest = max(bounds, default=0) + max(int(fee.max()), -int(fee.min()))
+    if abs(spec.start) + len(journal) * largest < INT64_SAFE:  # no partial sum can have left int64
+        return sweep.values, np.concatenate(sweep.records), sweep.peak, fills
+    # the sums might not fit: bound them in float first, as a whole, before summing exactly
+    change = EquitySweep(journal, spec, sym, cumulate=False).run().values
+    running = np.cumsum(change, dtype=np.float64)  # no single change overflows; this bounds their sums
+    check_fits("equity", int(max(running.max(), -running.min()) * 4 * spec.dd.scale) + 2**53, src)
+    change[0] += spec.start
+    equity = np.cumsum(change, out=change)
+    return equity, new_highs(equity), int(equity.max()), fills
+
+
+def _fills(journal: Journal, spec: ApexSpec, sym: np.ndarray) -> Fills:
+    columns = FillSweep(journal, spec, sym).run().columns
+    return Fills(**columns, by_symbol=symbol_groups(columns["sym"], len(journal.symbols)))
+
+
+def _pnl_bounds(sweep: EquitySweep, fills: Fills) -> list[int]:
+    """Per symbol: |position held before an event| x price range x tick value bounds any one P&L change.
+
+    The positions held before a symbol's events are 0 (before its first) and the positions after each
+    of its events but the last; positions change only at fills, so the fills' positions tell.
+    """
+    bounds = []
+    for code, mine in enumerate(fills.by_symbol):
+        prices = sweep.price_range[code]
+        if prices is None:
+            continue
+        if mine.size and fills.at[mine[-1]] == sweep.last_at[code]:
+            mine = mine[:-1]  # the position after the symbol's last event is held before none
+        held = fills.own_after[mine]
+        most = max(0, int(held.max()), -int(held.min())) if held.size else 0
+        bounds.append(most * (prices[1] - prices[0]) * sweep.tick_value[code])
+    return bounds

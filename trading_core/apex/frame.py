@@ -111,10 +111,7 @@ def build_frame(journal: Journal, spec: ApexSpec, calendar: SessionCalendar) -> 
     days, day_first = day_spans(calendar, journal.ts_us)
     day_last = np.append(day_first[1:], n) - 1
     sod_equity = np.concatenate(([spec.start], equity[day_last][:-1]))
-    if spec.eod_trail:
-        runs = eod_runs(spec, equity, day_first, sod_equity)
-    else:
-        runs = intraday_runs(spec, equity, highs)
+    runs = eod_runs(spec, equity, day_first, sod_equity) if spec.eod_trail else intraday_runs(spec, equity, highs)
     check_equity_fits(spec, int(runs.low.min()), high, journal.source)
     return Frame(
         spec=spec,

@@ -114,13 +114,19 @@ class CommitRange:
                 values = tuple(v for v in trailers.split(_VALUE) if v.strip())
                 self.commits[sha] = _Commit(sha, author.lower(), committer.lower(), values)
 
+    def _descendants(self, sha: str) -> set[str]:
+        """`sha` and the commits of the range that have it as an ancestor."""
+        return {sha, *git_text(self.change.repo, "rev-list", "--ancestry-path", f"{sha}..HEAD").split()}
+
     @property
     def _range(self) -> str:
         return f"{self.change.base_rev}..HEAD"
 
     def evidence_for(self, paths: tuple[str, ...]) -> Evidence:
         evidence = Evidence()
-        out = git_text(self.change.repo, "log", "--no-merges", "--format=%H", self._range, "--", *paths)
+        # topo order: the first is a change no other change descends from; full history: none pruned
+        args = ["log", "--no-merges", "--full-history", "--topo-order", "--format=%H", self._range, "--", *paths]
+        out = git_text(self.change.repo, *args)
         touching = [sha for sha in out.split() if sha in self.commits]
         if not touching:
             evidence.notes.append(f"{', '.join(paths)}: changed in the work tree only, no commit can approve it")
@@ -129,10 +135,12 @@ class CommitRange:
             c = self.commits[sha]
             evidence.excluded.setdefault(c.author, f"the author of {sha[:7]}")
             evidence.excluded.setdefault(c.committer, f"the committer of {sha[:7]}")
-        covering = set(self.commits)
-        for sha in touching:
-            later = git_text(self.change.repo, "rev-list", "--ancestry-path", f"{sha}..HEAD").split()
-            covering &= {sha, *later}
+        covering = self._descendants(touching[0])
+        # a descendant of the newest change descends from its ancestors too: only other tips cost a call
+        older = set(git_text(self.change.repo, "rev-list", touching[0], f"^{self.change.base_rev}").split())
+        for sha in touching[1:]:
+            if sha not in older:
+                covering &= self._descendants(sha)
         for sha, c in self.commits.items():
             if sha in covering:
                 _add_trailers(evidence, list(c.trailers), f"trailer of commit {sha[:7]}")

@@ -4,9 +4,9 @@ The payload file is named by DROID_GITHUB_EVENT_PATH, else GITHUB_EVENT_PATH (se
 These fields are read, nothing else:
 
 - `pull_request.number`, `pull_request.user.login` (the PR author: never an approver) and
-  `pull_request.head.sha` (the commit under review). It must be HEAD or a parent of HEAD (the merge
-  commit actions/checkout builds for a pull request); otherwise the payload is about other code and
-  its approvals are ignored.
+  `pull_request.head.sha` (the commit under review). It must be HEAD, or the second parent of HEAD
+  when HEAD is the merge commit actions/checkout builds for a pull request (refs/pull/N/merge);
+  otherwise the payload is about other code and its approvals are ignored.
 - `review.state`, `review.user.login`, `review.commit_id`: the review of a `pull_request_review`
   event (`state` "approved").
 - `reviews[]` with the same three fields (`state` "APPROVED", as the REST API's list of a pull
@@ -87,7 +87,9 @@ def review_evidence(change: ChangeView, logins: dict[str, str], path: Path) -> R
         out.notes.append(f"{path}: not a pull-request event, no review approvals read")
         return out
     number = pr.get("number")
-    heads = git_text(change.repo, "rev-parse", "HEAD", "HEAD^@", check=False).split()
+    # HEAD itself, or the second parent of the merge commit actions/checkout builds for a pull request
+    heads = git_text(change.repo, "rev-parse", "HEAD", check=False).split()
+    heads += git_text(change.repo, "rev-parse", "--verify", "--quiet", "HEAD^2", check=False).split()
     if head_sha not in heads:
         out.notes.append(f"{path}: pull request #{number} is about {head_sha[:7]}, not this HEAD: reviews ignored")
         return out

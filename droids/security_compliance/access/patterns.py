@@ -5,8 +5,9 @@ Path globs are matched against repo-relative `/` paths: `*` and `?` stay inside 
 
 Key patterns are dotted paths into a YAML document (`rulesets.*.drawdown.*`): each segment is an
 fnmatch pattern for one mapping key or list index, `**` spans any number of segments. A pattern
-protects every value at or below what it names, and a change that replaces a whole subtree holding
-protected values (`consistency: null`) counts as a change of those values too.
+protects every value at or below what it names; a change that replaces a whole subtree holding
+protected values (`consistency: null`) changes those values too. Patterns are split at dots, so a
+key that itself contains a dot (`apex-3.0`) is matched by `*`, not by its name.
 """
 
 from __future__ import annotations
@@ -50,9 +51,15 @@ def split_key(pattern: str) -> KeyPath:
 
 
 def key_matches(pattern: KeyPath, path: KeyPath) -> bool:
-    """Is the value at `path` protected by `pattern`: at or below it, or a subtree containing it?"""
-    if not pattern or not path:
-        return True  # the pattern is used up (path is below it) or the path is (it holds the pattern)
+    """Is the value at `path` at or below what `pattern` names?
+
+    A subtree replaced by a scalar (`consistency: null`) needs no special case: the values it held
+    are removed leaves of the change, and they match.
+    """
+    if not pattern:
+        return True  # the pattern is used up: the path is at or below it
+    if not path:
+        return all(part == "**" for part in pattern)
     head, rest = pattern[0], pattern[1:]
     if head == "**":
         return key_matches(rest, path) or key_matches(pattern, path[1:])

@@ -138,5 +138,23 @@ def load_access_policy(text: str, display: str) -> AccessPolicy:
     return AccessPolicy(tuple(rules), dict(spec.github_logins))
 
 
-def access_path(policies: Path) -> Path:
-    return policies / ACCESS_FILE
+def load_access_file(policies: Path, display_root: Path | None = None) -> AccessPolicy:
+    """policies/access.yaml from disk, for `droid policy check` (errors name the file, line and key)."""
+    path = policies / ACCESS_FILE
+    display = _display(path, display_root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DroidError(f"{display}: policy file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DroidError(f"{display}: cannot read policy file ({exc.__class__.__name__})") from None
+    return load_access_policy(text, display)
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)

@@ -17,7 +17,13 @@ from droids.core.models import Task
 from droids.security_compliance.access import yamltree
 from droids.security_compliance.access.change import ChangeView, FileChange, repo_relative
 from droids.security_compliance.access.patterns import KeyPath, key_matches
-from droids.security_compliance.access.policy import ACCESS_FILE, AccessPolicy, Rule, load_access_policy
+from droids.security_compliance.access.policy import (
+    ACCESS_FILE,
+    AccessPolicy,
+    Rule,
+    load_access_file,
+    load_access_policy,
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ def rules_in_force(task: Task, change: ChangeView) -> tuple[AccessPolicy | None,
     rel = repo_relative(task, path)
     notes: list[str] = []
     if rel is None:  # policies outside the repository: one version, from disk
-        return (load_access_policy(path.read_text(encoding="utf-8"), str(path)) if path.is_file() else None), notes
+        return (load_access_file(task.policies) if path.is_file() else None), notes
     head = change.read_head(rel)
     policies = []
     if head is not None:

@@ -22,14 +22,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
 
+from droids.core.errors import DroidError
 from droids.security_compliance.access.patterns import KeyPath
 from trading_core.apex.policy import ApexPolicyFile, RulesetPolicy, SessionPolicy
+from trading_core.errors import TradingCoreError
 from trading_core.market.money import parse_decimal
-from trading_core.policy.loader import PolicyModel
+from trading_core.policy.loader import PolicyModel, load_policy_file
 
 PUBLISHED_FILE = "apex-published.yaml"
 
@@ -108,6 +111,18 @@ class PublishedFile(PolicyModel):
     session: PublishedSession
     accounts: dict[str, PublishedAccount] = Field(min_length=1)
     rulesets: dict[str, PublishedRuleset] = Field(min_length=1)
+
+
+def load_published_file(policies: Path, display_root: Path | None = None) -> PublishedFile:
+    """policies/apex-published.yaml from disk, for `droid policy check`."""
+    path = policies / PUBLISHED_FILE
+    display = path.as_posix()
+    if display_root is not None and path.resolve().is_relative_to(display_root.resolve()):
+        display = path.resolve().relative_to(display_root.resolve()).as_posix()
+    try:
+        return load_policy_file(path, PublishedFile, display=display)
+    except TradingCoreError as exc:
+        raise DroidError(str(exc)) from None
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 Each scenario is a seeded week of generated market days with forced adversarial days (late-session
 crashes, a runaway winning day, a feed full of bad ticks), run by `trading_core.sim.run_simulation`
 (engine + SENTINEL + the Apex guard + the simulated venue) and judged on the journal it writes,
-re-read and checked by `trading_core.apex.evaluate`. Five days each: on a shorter journal the
-consistency rule (APX004) fails by arithmetic whatever the engine does (one profitable day is 100 %
-of the profit).
+re-read and checked by `trading_core.apex.evaluate`. Five days each, except the two-day smoke run a
+pre-commit gate can afford: on a shorter journal the consistency rule (APX004) fails by arithmetic
+whatever the engine does (one profitable day is 100 % of the profit), so the smoke run exempts it.
 
 A scenario's result is cached under a hash of everything it depends on: its definition, the source
 of the trading_core package that runs it, and the policy files it reads. Unchanged inputs are never
@@ -17,14 +17,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from trading_core.errors import TradingCoreError
+
 CACHE_VERSION = "cmp003/1"
 _CACHE_KEEP = 64
+_BAD_INPUT = 2
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,21 @@ _CONSISTENCY_ON_LOSSES = (
     "the consistency rule is judged on the other scenarios"
 )
 
+_CONSISTENCY_ON_TWO_DAYS = (
+    "on two days the best day is at least half of the profit by arithmetic; the five-day scenarios judge it"
+)
+
 SCENARIOS: tuple[Scenario, ...] = (
-    Scenario("baseline-week", 5, 7, (), "the simulator's default week (policies/sim.yaml)", quick=True),
+    Scenario(
+        "pre-commit-smoke",
+        2,
+        7,
+        (Day(), Day(crash=True)),
+        "a normal day, then a late crash: the quick subset a pre-commit gate can afford",
+        quick=True,
+        exempt={"APX004": _CONSISTENCY_ON_TWO_DAYS},
+    ),
+    Scenario("baseline-week", 5, 7, (), "the simulator's default week (policies/sim.yaml)"),
     Scenario(
         "late-crash-every-day",
         5,
@@ -136,14 +153,40 @@ def _file_digest(path: Path) -> str | None:
 
 
 def run_all(scenarios: list[Scenario], policies: Path, out_root: Path) -> list[dict[str, Any]]:
-    """Run scenarios, in parallel processes when there are several and more than one core."""
-    workers = min(len(scenarios), os.cpu_count() or 1)
-    if workers <= 1:
+    """Run scenarios: one alone in this process, several in parallel worker processes (one per core).
+
+    Workers are plain `python -m` subprocesses, not a multiprocessing pool: a pool's spawned children
+    re-import the caller's __main__, and the droid runs in a thread of whatever program called it.
+    """
+    if len(scenarios) <= 1 or (os.cpu_count() or 1) == 1:
         return [run_scenario(s, policies, out_root / s.name) for s in scenarios]
-    # spawn, not fork: the caller runs in a thread, and forking a threaded process can deadlock
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(run_scenario, s, policies, out_root / s.name) for s in scenarios]
-        return [f.result() for f in futures]
+    with ThreadPoolExecutor(max_workers=min(len(scenarios), os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda s: _run_in_worker(s, policies, out_root / s.name), scenarios))
+
+
+def _run_in_worker(scenario: Scenario, policies: Path, out_dir: Path) -> dict[str, Any]:
+    request = json.dumps({"scenario": asdict(scenario), "policies": str(policies), "out_dir": str(out_dir)})
+    proc = subprocess.run([sys.executable, "-m", __name__], input=request, capture_output=True, text=True, check=False)
+    if proc.returncode == 0:
+        return json.loads(proc.stdout)
+    last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+    if proc.returncode == _BAD_INPUT:
+        raise TradingCoreError(last)
+    raise RuntimeError(f"scenario {scenario.name}: simulator worker failed (exit {proc.returncode}): {last}")
+
+
+def _worker_main() -> int:
+    """Run one scenario described on stdin; print its result as JSON (exit 2: bad input)."""
+    request = json.loads(sys.stdin.read())
+    raw = request["scenario"]
+    scenario = Scenario(**{**raw, "plan": tuple(Day(**d) for d in raw["plan"])})
+    try:
+        result = run_scenario(scenario, Path(request["policies"]), Path(request["out_dir"]))
+    except TradingCoreError as exc:
+        print(exc, file=sys.stderr)
+        return _BAD_INPUT
+    print(json.dumps(result))
+    return 0
 
 
 class ResultCache:
@@ -175,3 +218,7 @@ class ResultCache:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.entries, indent=1), encoding="utf-8")
         tmp.replace(self.path)
+
+
+if __name__ == "__main__":
+    sys.exit(_worker_main())

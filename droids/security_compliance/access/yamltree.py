@@ -58,7 +58,8 @@ def leaves(data: Any, prefix: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
 
 def changed_leaves(before: Any, after: Any) -> list[KeyPath]:
     """Key paths whose value was added, removed or changed between two documents, sorted."""
-    old, new = dict(leaves(before)), dict(leaves(after))
+    old = dict(leaves(before)) if before is not None else {}  # an empty document holds no values
+    new = dict(leaves(after)) if after is not None else {}
     changed = {p for p in old.keys() | new.keys() if _differs(old.get(p, _MISSING), new.get(p, _MISSING))}
     return sorted(changed)
 

@@ -14,8 +14,10 @@ with three changes that bound the work by the size of the input:
 With SEC001's own filters on, a plugin may also name detect-secrets filters that do not fit its
 values (`FieldDetector.exempt_filters`): the Twelve Data, webhook and broker detectors only match
 literal values of their own format, so the indirect-reference heuristic (`x = f(...)` on the line)
-does not apply to them, and a Tradovate `sec` is a UUID by design. Without own filters the
-engine is exactly detect-secrets run with those plugins (`detect-secrets scan -p FILE`).
+does not apply to them, and a Tradovate `sec` is a UUID by design. They also read the file's
+own lines around a hit, where detect-secrets hands plugins its YAML/INI reading (which blanks
+parent keys, sections and numbers). Without own filters the engine is exactly detect-secrets run
+with those plugins (`detect-secrets scan -p FILE`).
 
 It does not read files: the caller passes the path (for the path-based filters and the keyword
 rules that depend on the file type) and the decoded text. Secret values never leave this module:
@@ -77,7 +79,8 @@ class SecretEngine:
     """Holds detect-secrets' plugins and filters (default settings); `scan` is pure per file.
 
     `own_filters=False` leaves out SEC001's extra false-positive filters (`false_positives.py`),
-    which makes the findings exactly detect-secrets' (the equivalence tests use that).
+    its plugins' filter exemptions and their raw-line context, which makes the findings exactly
+    detect-secrets' with SEC001's plugins loaded (the equivalence tests use that).
     """
 
     def __init__(self, own_filters: bool = True) -> None:
@@ -90,8 +93,12 @@ class SecretEngine:
         from droids.security_compliance.secret_scan.plugins import plugin_classes
         from droids.security_compliance.secret_scan.prefilter import LinePrefilter
 
+        own_plugins = [cls() for cls in plugin_classes()]
+        own_types = {p.secret_type for p in own_plugins}
         with default_settings():
-            self.plugins = (*get_plugins(), *(cls() for cls in plugin_classes()))
+            # detect-secrets' defaults are every plugin class it has loaded, which includes ours
+            # when something in this process loaded them from their files (`scan -p`): once only.
+            self.plugins = (*(p for p in get_plugins() if p.secret_type not in own_types), *own_plugins)
             filters = [
                 _Filter(f.path, f, frozenset(f.injectable_variables))
                 for f in get_filters()
@@ -122,13 +129,14 @@ class SecretEngine:
                 return FileScan([], filtered_by=file_filter.path.rsplit(".", 1)[-1])
         if self._own and self._own.is_extra_lock_file(path):
             return FileScan([], filtered_by="is_lock_file")
-        first = self._transform(_NamedText(text, path)) or _raw_lines(text)
-        found, long_lines = self._scan_lines(path, first)
+        raw = _raw_lines(text)
+        first = self._transform(_NamedText(text, path)) or raw
+        found, long_lines = self._scan_lines(path, first, raw)
         if not found:
             # detect-secrets' second chance: eager transformers (an INI reading of any file).
             eager = self._transform(_NamedText(text, path), use_eager_transformers=True)
             if eager:
-                found, _ = self._scan_lines(path, eager)
+                found, _ = self._scan_lines(path, eager, raw)
         return FileScan(self._hits(found), long_lines=long_lines)
 
     def _hits(self, found: set[tuple[int, str, str]]) -> list[Hit]:
@@ -141,7 +149,8 @@ class SecretEngine:
             hits.append(Hit(line, kind, self._hash(secret), redact(widest), self._hash(widest)))
         return hits
 
-    def _scan_lines(self, path: str, lines: list[str]) -> tuple[set[tuple[int, str, str]], int]:
+    def _scan_lines(self, path: str, lines: list[str], raw: list[str]) -> tuple[set[tuple[int, str, str]], int]:
+        """`lines` as a transformer rendered them (or `raw`); transformers keep each line's index."""
         stripped = [line.rstrip() for line in lines]
         owners: list[int] = []  # line index of each segment
         segments: list[str] = []
@@ -163,7 +172,13 @@ class SecretEngine:
             if index not in runs_for:
                 runs_for[index] = self._runs_for_line(path, stripped[index], context)
             if runs_for[index]:
-                found.update(self._scan_segment(path, segments[seg], index + 1, context, runs_for[index]))
+                # SEC001's own detectors read the file's own lines around a hit: a transformer
+                # blanks YAML parents (`tradovate:`), INI sections and non-string values.
+                own_context = context
+                if self._own and lines is not raw and len(lines) == len(raw):
+                    own_context = self._snippet(lines=raw, line_number=index + 1)
+                runs = runs_for[index]
+                found.update(self._scan_segment(path, segments[seg], index + 1, (context, own_context), runs))
         return found, long_lines
 
     def _runs_for_line(self, path: str, line: str, context: Any) -> tuple[_PluginRun, ...]:
@@ -180,23 +195,38 @@ class SecretEngine:
         return tuple(run for run in self._runs if fired <= run.exempt_lines)
 
     def _scan_segment(
-        self, path: str, line: str, number: int, context: Any, runs: tuple[_PluginRun, ...]
+        self, path: str, line: str, number: int, contexts: tuple[Any, Any], runs: tuple[_PluginRun, ...]
     ) -> set[tuple[int, str, str]]:
+        """`contexts`: detect-secrets' snippet (of the transformed lines) and the one for own plugins."""
         found = set()
         own = self._own
+        context = contexts[0]
         for run in runs:
             plugin = run.plugin
-            for secret in plugin.analyze_line(filename=path, line=line, line_number=number, context=context):
+            seen = contexts[1] if run.own_plugin else context
+            for secret in plugin.analyze_line(filename=path, line=line, line_number=number, context=seen):
                 value = secret.secret_value
                 args = {"filename": path, "secret": value, "plugin": plugin, "line": line}
                 if self._filtered(run.secret_filters, **args):
                     continue
                 if self._filtered(run.context_filters, context=context, **args):
                     continue
-                if own and (own.is_placeholder(secret.type, value) or own.is_labelled_digest(secret.type, value, line)):
+                if own and self._own_filtered(own, secret.type, value, line, context):
                     continue
                 found.add((number, secret.type, value))
         return found
+
+    @staticmethod
+    def _own_filtered(own: Any, kind: str, value: str, line: str, context: Any) -> bool:
+        above = context.lines[: context.target_index]
+        return bool(
+            own.is_placeholder(kind, value)
+            or own.is_in_template_expression(kind, value, line)
+            or own.is_about_the_secret(kind, value, line)
+            or own.is_code(kind, value)
+            or own.is_identifier(kind, value, line)
+            or own.is_labelled_digest(kind, value, line, above)
+        )
 
     @staticmethod
     def _filtered(filters: list[_Filter], **kwargs: Any) -> bool:
@@ -227,17 +257,20 @@ class _PluginRun:
     secret_filters: list[_Filter]
     context_filters: list[_Filter]
     exempt_lines: frozenset[str]
+    own_plugin: bool  # one of SEC001's plugins, with SEC001's own filters on
 
     @classmethod
     def of(
         cls, plugin: Any, secret: list[_Filter], context: list[_Filter], line_paths: frozenset[str], own: bool
     ) -> _PluginRun:
-        exempt = frozenset(getattr(plugin, "exempt_filters", ())) if own else frozenset()
+        mine = own and hasattr(plugin, "exempt_filters")
+        exempt = frozenset(plugin.exempt_filters) if mine else frozenset()
         return cls(
             plugin,
             [f for f in secret if f.path not in exempt],
             [f for f in context if f.path not in exempt],
             exempt & line_paths,
+            mine,
         )
 
 

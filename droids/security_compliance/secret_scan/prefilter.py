@@ -123,13 +123,17 @@ class LinePrefilter:
         if self._needs_folding:
             texts[True] = _Indexed(fold_case(text))
         result: list[Iterable[int] | None] = []
+        searched: dict[tuple[bool, frozenset[str]], set[int]] = {}  # probes often share literals
         for probe in self.probes:
             req = probe.requirement
             hits: set[int] = set()
             if probe.by_literals and req is not None:
                 indexed = texts[req.folded]
                 first, *others = req.all_of  # the most selective set is searched in the text
-                hits = {line for literal in first for line in indexed.lines_containing(literal)}
+                key = (req.folded, first)
+                if key not in searched:
+                    searched[key] = {line for literal in first for line in indexed.lines_containing(literal)}
+                hits = searched[key]
                 for literals in others:  # the others are checked on those lines only
                     hits = {i for i in hits if any(lit in indexed.line(i) for lit in literals)}
             elif probe.joined is not None:

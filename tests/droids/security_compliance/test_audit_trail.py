@@ -564,3 +564,9 @@ def test_module_imports_no_scanner_no_orchestrator_and_no_driver() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_missing_driver_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` now raises ImportError
+    with pytest.raises(DroidError, match=r"^DROID_AUDIT_URL \(postgresql\): the PostgreSQL driver is not installed"):
+        open_store(tmp_path, f"postgresql://auditor:{PASSWORD}@{UNREACHABLE}/droid")

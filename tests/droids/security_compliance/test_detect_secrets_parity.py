@@ -1,8 +1,10 @@
 """The engine finds exactly what detect-secrets' own `scan_file` finds, file type by file type.
 
-Both read the same real files. The engine runs without SEC001's extra false-positive filters
-(`own_filters=False`), so any difference would come from the prefilter, the linear-time
-indirect-reference filter or the way lines and transformers are handled.
+Both read the same real files, and detect-secrets loads SEC001's plugins the way its CLI does for
+`detect-secrets scan -p FILE` (`initialize.from_file` + `configure_plugins` with the file's path).
+The engine runs without SEC001's extra filters and exemptions (`own_filters=False`), so any
+difference would come from the prefilter, the linear-time indirect-reference filter or the way
+lines and transformers are handled.
 """
 
 from __future__ import annotations
@@ -13,9 +15,25 @@ from pathlib import Path
 import pytest
 
 from droids.security_compliance.secret_scan.engine import SecretEngine
+from tests.droids.security_compliance import sec001_field_values as fv
 from tests.droids.security_compliance import secret_values as sv
 
-NAMES = ["password", "api_key", "secret", "token", "aws_secret_access_key", "db_pass", "value", "data", "ibm_cloud_key"]
+NAMES = [
+    "password",
+    "api_key",
+    "secret",
+    "token",
+    "aws_secret_access_key",
+    "db_pass",
+    "value",
+    "data",
+    "ibm_cloud_key",
+    "TWELVE_DATA_API_KEY",
+    "ib_password",
+    "broker_password",
+    "sec",
+    "tradovate_api_secret",
+]
 SYNTAXES = [
     '{name} = "{value}"',
     "{name}: {value}",
@@ -42,6 +60,9 @@ NOISE = [
     "x = {'a': 1, 'b': [1, 2, 3]}",
     "id = '0123456789abcdef0123'",  # pragma: allowlist secret
     "user_id = 'a8f3c9e1b2d4'",
+    'body = {"name": "trader", "appId": "desk", "appVersion": "1.0", "cid": 8}',
+    "url = f'https://api.twelvedata.com/time_series?symbol={symbol}&apikey={key}'",
+    "hook = 'https://discord.com/api/webhooks/{webhook_id}/{webhook_token}'",
 ]
 EXTENSIONS = [
     ".py",
@@ -64,6 +85,7 @@ EXTENSIONS = [
 def _values(seed: int) -> list[str]:
     url, _ = sv.basic_auth_url(seed)
     return [
+        *fv.field_values(seed),
         sv.aws_access_key(seed),
         sv.aws_secret_key(seed),
         sv.slack_token(seed),
@@ -100,11 +122,27 @@ def _corpus(seed: int) -> str:
 
 
 def _upstream(path: Path) -> set[tuple[int, str, str]]:
+    """detect-secrets' own scan with its default plugins and SEC001's, loaded from their files."""
+    from detect_secrets.core.plugins import initialize
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from detect_secrets.core.scan import scan_file
-    from detect_secrets.settings import default_settings
+    from detect_secrets.settings import default_settings, get_plugins
 
-    with default_settings():
-        return {(s.line_number, s.type, s.secret_hash) for s in scan_file(str(path))}
+    from droids.security_compliance.secret_scan.plugins import module_files
+
+    try:
+        with default_settings() as settings:
+            settings.configure_plugins(
+                [
+                    {"name": cls.__name__, "path": f"file://{module}"}
+                    for module in module_files()
+                    for cls in initialize.from_file(str(module))
+                ]
+            )
+            assert {p.secret_type for p in get_plugins()} >= fv.FIELD_TYPES
+            return {(s.line_number, s.type, s.secret_hash) for s in scan_file(str(path))}
+    finally:
+        get_mapping_from_secret_type_to_class.cache_clear()  # forget the file-loaded classes
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +160,7 @@ def test_same_findings_as_detect_secrets(tmp_path: Path, engine: SecretEngine, e
     ours = {(h.line, h.secret_type, h.hashed_secret) for h in engine.scan(str(path), path.read_text()).hits}
 
     assert expected, "the corpus must contain secrets detect-secrets reports"
+    assert {kind for _, kind, _ in expected} & fv.FIELD_TYPES, "the corpus must contain SEC001's own types"
     assert ours == expected
 
 
@@ -131,12 +170,16 @@ def test_same_findings_as_detect_secrets(tmp_path: Path, engine: SecretEngine, e
         ("app.yaml", "broker:\n  password: {pw}\n  nested:\n    - token: '{gh}'\n"),
         ("settings.ini", "[db]\npassword = {pw}\nhost = db.internal\n\n[feed]\napi_key = {hex}\n"),
         ("deploy.env", "export BROKER_PASSWORD={pw}\nAPI_KEY={hex}\n"),
+        ("feed.env", "TWELVE_DATA_API_KEY={hex}\nSLACK_WEBHOOK_URL={slack}\n"),
+        ("broker.toml", '[ib]\nib_password = "{pw}"\n[tradovate]\nsec = "{sec}"\ncid = 8\n'),
+        ("tradovate.yaml", "tradovate:\n  name: trader\n  password: {pw}\n  appId: desk\n  sec: {sec}\n"),
         ("notes.txt", "the password is {pw} for now\nAPI_KEY={hex}\n"),
     ],
 )
 def test_same_findings_for_key_value_files(tmp_path: Path, engine: SecretEngine, name: str, text: str) -> None:
     path = tmp_path / name
-    path.write_text(text.format(pw=sv.password(7), gh=sv.github_token(7), hex=sv.twelve_data_key(7)))
+    values = {"pw": sv.password(7), "gh": sv.github_token(7), "hex": sv.twelve_data_key(7)}
+    path.write_text(text.format(**values, slack=fv.slack_webhook(7), sec=fv.tradovate_sec(7)))
 
     ours = {(h.line, h.secret_type, h.hashed_secret) for h in engine.scan(str(path), path.read_text()).hits}
 

@@ -18,6 +18,7 @@ from droids.core.registry import Registry
 from droids.security_compliance import SecurityComplianceDroid
 from droids.security_compliance.secret_scan import runner
 from tests.conftest import git
+from tests.droids.security_compliance import sec001_field_values as fv
 from tests.droids.security_compliance import secret_values as sv
 
 
@@ -219,6 +220,31 @@ def test_a_new_scanner_version_does_not_reuse_old_results(git_repo: Path, monkey
     assert (report.metrics["files_scanned"], report.metrics["cache_hits"]) == (1, 0)
 
 
+def test_a_change_to_sec001s_own_plugins_does_not_reuse_old_results(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shutil
+
+    from droids.security_compliance.secret_scan import plugins
+
+    _stage(git_repo, "k.py", f'K = "{sv.aws_access_key(22)}"\n')
+    _run(git_repo, "staged")
+    copy = tmp_path / "plugins"
+    shutil.copytree(Path(plugins.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(plugins, "_HERE", copy)
+    plugins.source_digest.cache_clear()
+    same = runner.settings_key()
+    (copy / "webhooks.py").write_text((copy / "webhooks.py").read_text() + "\n# a new pattern\n")
+    plugins.source_digest.cache_clear()
+    monkeypatch.setattr(plugins, "source_digest", plugins.source_digest)  # cleared again after the test
+
+    report = _run(git_repo, "staged")
+
+    assert same != runner.settings_key() and ";plugins=" in same
+    assert (report.metrics["files_scanned"], report.metrics["cache_hits"]) == (1, 0)
+    plugins.source_digest.cache_clear()
+
+
 def test_a_damaged_cache_is_reset_not_trusted(git_repo: Path) -> None:
     _stage(git_repo, "k.py", f'K = "{sv.aws_access_key(21)}"\n')
     _run(git_repo, "staged")
@@ -240,6 +266,9 @@ def test_a_large_scan_uses_a_process_pool_with_the_same_findings(
 ) -> None:
     for i in range(6):
         _stage(git_repo, f"pkg/f{i}.py", f'K = "{sv.aws_access_key(30 + i)}"\n' + "x = 1\n" * 200)
+    # SEC001's own plugins run in the workers too.
+    _stage(git_repo, "pkg/feed.py", f'r = requests.get("{fv.twelve_data_url(30)[0]}")\n')
+    _stage(git_repo, "config/broker.yaml", f"tradovate:\n  cid: 8\n  sec: {fv.tradovate_sec(30)}\n")
     git(git_repo, "commit", "-q", "-m", "six")
     inline = _run(git_repo, "tree")
     monkeypatch.setattr(runner, "POOL_MIN_BYTES", 0)
@@ -250,6 +279,8 @@ def test_a_large_scan_uses_a_process_pool_with_the_same_findings(
     assert pooled.metrics["workers"] == min(runner.MAX_WORKERS, len(os.sched_getaffinity(0)))
     assert inline.metrics["workers"] == 1
     assert pooled.findings == inline.findings
+    named = {f.path: f.message.split(" hard-coded")[0] for f in pooled.findings}
+    assert (named["pkg/feed.py"], named["config/broker.yaml"]) == ("Twelve Data API Key", "Tradovate Credentials")
 
 
 def test_failing_workers_fall_back_to_one_process_and_say_so(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

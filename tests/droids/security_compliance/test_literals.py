@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -13,6 +14,7 @@ from droids.security_compliance.secret_scan.engine import SecretEngine
 from droids.security_compliance.secret_scan.joined_search import matches_alike_in_joined_lines
 from droids.security_compliance.secret_scan.literals import fold_case, required_literals
 from droids.security_compliance.secret_scan.prefilter import probes_for
+from tests.droids.security_compliance.sec001_field_values import FIELD_TYPES
 
 ENGINE = SecretEngine()
 PROBES = ENGINE._prefilter.probes
@@ -73,8 +75,47 @@ def test_joined_search_is_used_only_where_it_is_sound(pattern: str, joinable: bo
 def test_every_default_plugin_has_probes() -> None:
     # Without probes every line of every file would run through every plugin: still correct, but
     # a detect-secrets upgrade that adds such a plugin should be noticed here.
+    assert {p.secret_type for p in ENGINE.plugins} >= FIELD_TYPES  # SEC001's own plugins run too
     assert all(probes_for(p) is not None for p in ENGINE.plugins)
     assert not ENGINE._prefilter.exhaustive
+
+
+def test_a_field_detector_that_reads_lines_its_own_way_gets_no_probes() -> None:
+    """Probes come from the denylist only while the base class decides how a line is read."""
+    from droids.security_compliance.secret_scan.plugins.base import FieldDetector
+    from droids.security_compliance.secret_scan.plugins.twelve_data import TwelveDataKeyDetector
+    from droids.security_compliance.secret_scan.prefilter import LinePrefilter
+
+    class Rewritten(TwelveDataKeyDetector):
+        def values(self, line: str, patterns: object, context: object) -> Iterator[str]:
+            yield line  # reports lines no denylist regex matches
+
+    assert probes_for(TwelveDataKeyDetector()) is not None
+    assert probes_for(Rewritten()) is None
+    assert LinePrefilter([Rewritten()]).exhaustive
+    assert issubclass(Rewritten, FieldDetector)
+
+
+@pytest.mark.parametrize(
+    ("line", "confirmed"),
+    [
+        # Lines a field detector's regex matches are confirmed, even where `keep` will drop the value.
+        ("BODY = {'cid': 8, 'sec': '" + "0" * 16 + "'}", True),
+        ("u = 'https://x.io/q?apikey=" + "0" * 16 + "'", True),
+        ("see https://hooks.slack.com/services/T" + "0" * 8 + "/B" + "0" * 8 + "/" + "X" * 24, True),
+        ("ib_password: " + "*" * 8, True),
+        ("timeout_seconds = 30  # sec", False),
+        ("url = TD_URL + '?apikey=' + key", False),
+        ("def place(order_id: str, qty: int) -> None:", False),
+    ],
+)
+def test_field_probes_confirm_exactly_the_lines_their_regexes_match(line: str, confirmed: bool) -> None:
+    from droids.security_compliance.secret_scan.plugins import plugin_classes
+    from droids.security_compliance.secret_scan.prefilter import LinePrefilter
+
+    prefilter = LinePrefilter([cls() for cls in plugin_classes()])
+    assert not prefilter.exhaustive
+    assert (0 in prefilter.confirm([line])) is confirmed
 
 
 @pytest.mark.parametrize("index", range(len(PROBES)), ids=[p.regex.pattern.strip()[:30] for p in PROBES])

@@ -29,6 +29,7 @@ def _values() -> dict[str, str]:
         "sha1": sv.sha1_hex(),
         "sri": sv.sri_sha512(),
         "uuid": sv.a_uuid(),
+        "md5": sv.sha256_hex(9)[:32],
     }
 
 
@@ -43,14 +44,20 @@ MUST_FLAG = [
     ("broker/client.py", 'password = "{password}"\n', 1, "Secret Keyword", Severity.HIGH, "password"),
     ("config/broker.yaml", "broker:\n  user: trader\n  password: {password}\n", 3, "Secret Keyword", Severity.HIGH,
      "password"),
-    (".env", "BROKER_USER=trader\nBROKER_PASSWORD={password}\n", 2, "Secret Keyword", Severity.HIGH, "password"),
+    (".env", "DB_USER=trader\nDB_PASSWORD={password}\n", 2, "Secret Keyword", Severity.HIGH, "password"),
+    (".env", "BROKER_USER=trader\nBROKER_PASSWORD={password}\n", 2, "Broker Account Password", Severity.CRITICAL,
+     "password"),
     (".env.production", "AWS_SECRET_ACCESS_KEY={aws_secret}\n", 1, "AWS Access Key", Severity.CRITICAL, "aws_secret"),
     ("config/feed.ini", "[twelvedata]\napi_key = {twelve}\n", 2, "Secret Keyword", Severity.HIGH, "twelve"),
     ("app/settings.toml", '[auth]\nsecret = "{password}"\n', 2, "Secret Keyword", Severity.HIGH, "password"),
     ("web/pay.js", 'const stripeKey = "{stripe}";\n', 1, "Stripe Access Key", Severity.CRITICAL, "stripe"),
     ("auth/session.txt", "token: {jwt}\n", 1, "JSON Web Token", Severity.HIGH, "jwt"),
-    ("data/feed.py", 'TWELVE_DATA_API_KEY = "{twelve}"\n', 1, "Secret Keyword", Severity.HIGH, "twelve"),
+    ("data/feed.py", 'TWELVE_DATA_API_KEY = "{twelve}"\n', 1, "Twelve Data API Key", Severity.HIGH, "twelve"),
     ("data/vendor.py", 'FEED = {{"primary": "{twelve}"}}\n', 1, "Hex High Entropy String", Severity.HIGH, "twelve"),
+    # a key that names an id but also a secret is still a secret
+    ("vault.json", '{{"tokenId": "{twelve}"}}\n', 1, "Hex High Entropy String", Severity.HIGH, "twelve"),
+    # a digest-length hex value in a block that does not say it holds digests is still reported
+    ("data/keys.py", 'KEYS = {{\n    "feed": "{sha256}",\n}}\n', 2, "Hex High Entropy String", Severity.HIGH, "sha256"),
 ]  # fmt: skip
 
 # path, content template: nothing may be reported
@@ -68,6 +75,19 @@ MUST_NOT_FLAG = [
     ("config2.yaml", "api_key: example\n"),
     (".env.example", "API_KEY=your-api-key-here\nSECRET=changeme\n"),
     ("conf.py", 'token_secret = "xxxxxxxxxxxxxxxx"\n'),
+    ("compose.yaml", "services:\n  db:\n    environment:\n      password: DB_PASSWORD\n"),
+    (
+        "chart/values.yaml",
+        "broker:\n  existingSecret: desk-broker\n  secretKeyRef: desk-feed\n  password_file: /run/x\n",
+    ),
+    ("plugin.py", 'class BrokerTokenDetector:\n    secret_type = "Broker Token"\n    password_prompt = "Password: "\n'),
+    ("notes.md", '`config.get("password")`, `getpass.getpass()`;\n'),
+    ("group_vars.yml", "db_password: \"{{{{ lookup('hashi_vault', 'secret=desk/data:pw') }}}}\"\n"),
+    ("sums.py", 'EXPECTED_SHA256 = {{\n    "data/a.csv": "{sha256}",\n    "data/b.csv": "{sha256}",\n}}\n'),
+    ("settings.toml", '[production]\ndb_password = "@get DB_PASSWORD"\n'),
+    ("nb.ipynb", '{{"cells": [{{\n  "cell_type": "code",\n  "id": "{md5}",\n  "source": []\n}}]}}\n'),
+    ("ids.py", 'RUN = {{"requestId": "{md5}", "run_uuid": "{sha1}"}}\n'),
+    ("vars.yaml", "password: !env DB_PASSWORD\n"),
     ("package-lock.json", '{{"packages": {{"": {{"integrity": "{sri}"}}}}}}\n'),
     ("pnpm-lock.yaml", "packages:\n  /left-pad@1.3.0:\n    resolution: {{integrity: {sri}}}\n"),
     ("uv.lock", 'sdist = {{ url = "https://files.example.org/x.tar.gz", hash = "sha256:{sha256}" }}\n'),

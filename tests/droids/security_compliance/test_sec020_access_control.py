@@ -65,7 +65,9 @@ def edit(repo: Path, rel: str, old: str, new: str) -> None:
 
 def staged_task(repo: Path, profile: Profile = "pre-commit") -> Task:
     paths = tuple(gitio.staged_paths(repo))
-    return Task(mode="gate", profile=profile, repo=repo, policies=repo / "policies", targets=Targets(kind="staged", paths=paths))
+    return Task(
+        mode="gate", profile=profile, repo=repo, policies=repo / "policies", targets=Targets(kind="staged", paths=paths)
+    )
 
 
 def base_task(repo: Path, base: str = "main") -> Task:
@@ -84,6 +86,8 @@ def run(module: object, task: Task) -> CheckOutcome:
 
 APEX = "policies/apex.yaml"
 DRAWDOWN = 'drawdown: {basis: percent, percent: "10"'
+SEED_SHARE = '{max_share: "0.30", inclusive: false}'
+SEED_CONSISTENCY = f"consistency: {SEED_SHARE}\n    daily_loss: null\n  apex-3.0"
 SEED_DESCRIPTION = 'description: "The seed documents: 10 % trailing'
 
 # (what the change does, file, old text, new text, protected keys reported)
@@ -92,8 +96,8 @@ MUST_FLAG = [
      "rulesets.seed.drawdown.percent"),
     ("deadline", APEX, 'deadline: "16:59"', 'deadline: "16:30"', "session.deadline"),
     ("account cap", APEX, "max_contracts: 10,", "max_contracts: 9,", "accounts.50k.max_contracts"),
-    ("consistency removed", APEX, 'consistency: {max_share: "0.30", inclusive: false}\n    daily_loss: null\n  apex-3.0',
-     "consistency: null\n    daily_loss: null\n  apex-3.0", "rulesets.seed.consistency"),
+    ("consistency removed", APEX, SEED_CONSISTENCY, SEED_CONSISTENCY.replace(SEED_SHARE, "null"),
+     "rulesets.seed.consistency"),
     ("risk module", "trading_core/risk/sentinel.py", "MAX_LOSS = 300", "MAX_LOSS = 900", None),
 ]  # fmt: skip
 
@@ -120,7 +124,9 @@ def test_protected_change_at_the_pre_commit_stage_warns_and_names_the_owners(
     assert OWNER in finding.message and "@risk" in finding.message and "commit-msg" in finding.message
     if key is not None:
         assert key in finding.message
-        assert finding.line is not None and key.split(".")[-1] in (repo / rel).read_text().splitlines()[finding.line - 1]
+        assert (
+            finding.line is not None and key.split(".")[-1] in (repo / rel).read_text().splitlines()[finding.line - 1]
+        )
     assert outcome.metrics["protected_changes"][0]["approved_by"] is None
 
 
@@ -174,7 +180,8 @@ def test_a_change_cannot_lift_its_own_protection(git_repo: Path) -> None:
 
 def test_new_protection_applies_at_once(git_repo: Path) -> None:
     repo = policy_repo(git_repo)
-    edit(repo, "policies/access.yaml", '  - path: "trading_core/risk/**"', '  - path: "README.md"\n    owners: ["@risk"]\n  - path: "trading_core/risk/**"')  # fmt: skip
+    risk_rule = '  - path: "trading_core/risk/**"'
+    edit(repo, "policies/access.yaml", risk_rule, f'  - path: "README.md"\n    owners: ["@risk"]\n{risk_rule}')
     edit(repo, "README.md", "# demo", "# demo 2")
     git(repo, "add", "-A")
     assert {f.path for f in run(sec020, staged_task(repo)).findings} == {"policies/access.yaml", "README.md"}
@@ -209,7 +216,9 @@ def test_no_access_file_means_nothing_is_protected(git_repo: Path) -> None:
     ],
     ids=["undefined-team", "team-member-not-an-email", "unknown-owner-syntax"],
 )  # fmt: skip
-def test_staged_access_file_that_does_not_validate_is_bad_input(git_repo: Path, old: str, new: str, expected: str) -> None:
+def test_staged_access_file_that_does_not_validate_is_bad_input(
+    git_repo: Path, old: str, new: str, expected: str
+) -> None:
     repo = policy_repo(git_repo)
     edit(repo, "policies/access.yaml", old, new)
     git(repo, "add", "-A")
@@ -226,3 +235,71 @@ def test_staged_access_file_that_does_not_validate_is_bad_input(git_repo: Path, 
 def test_runs_only_on_a_change(git_repo: Path, task_of, applies: bool) -> None:
     repo = policy_repo(git_repo)
     assert sec020.applies(task_of(repo)) is applies
+
+
+# (changed path, changed key or None for the file) the shipped access.yaml must protect
+SHIPPED_PROTECTS = [
+    ("policies/apex.yaml", "rulesets.seed.drawdown.percent"),
+    ("policies/apex.yaml", "session.deadline"),
+    ("policies/apex.yaml", "accounts.50k.max_contracts"),
+    ("policies/apex.yaml", "rulesets.seed.consistency.max_share"),
+    ("policies/budgets.yaml", "budgets.on_tick_p99_us"),
+    ("policies/strategy.yaml", "risk.daily_loss_limit"),
+    ("policies/apex-published.yaml", None),
+    ("policies/access.yaml", None),
+    ("trading_core/risk/sentinel.py", None),
+    ("trading_core/apex/rules/trailing_drawdown.py", None),
+    (".github/workflows/ci.yml", None),
+]
+SHIPPED_LEAVES_OPEN = [
+    ("policies/apex.yaml", "rulesets.seed.description"),
+    ("policies/strategy.yaml", "features.ema_fast_span"),
+    ("trading_core/engine/pipeline.py", None),
+    ("README.md", None),
+]
+
+
+def _protected_by_shipped(path: str, key: str | None) -> bool:
+    from droids.security_compliance.access.patterns import key_matches
+    from droids.security_compliance.access.policy import load_access_file
+
+    policy = load_access_file(REPO_ROOT / "policies", REPO_ROOT)
+    leaf = tuple(key.split(".")) if key else None
+    return any(
+        rule.covers(path) and (rule.keys is None or (leaf is not None and any(key_matches(k, leaf) for k in rule.keys)))
+        for rule in policy.rules
+    )
+
+
+@pytest.mark.parametrize(("path", "key"), SHIPPED_PROTECTS)
+def test_shipped_access_policy_protects(path: str, key: str | None) -> None:
+    assert _protected_by_shipped(path, key)
+
+
+@pytest.mark.parametrize(("path", "key"), SHIPPED_LEAVES_OPEN)
+def test_shipped_access_policy_leaves_open(path: str, key: str | None) -> None:
+    assert not _protected_by_shipped(path, key)
+
+
+def test_policy_check_loaders_name_the_file(tmp_path: Path) -> None:
+    from droids.security_compliance.access.policy import load_access_file
+    from droids.security_compliance.access.published import load_published_file
+
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "access.yaml").write_text("version: 1\nprotected:\n  - path: x\n    owners: [bob]\n")
+    with pytest.raises(DroidError, match=r"^policies/access\.yaml:4: protected\.0\.owners\.0: .*unknown owner syntax"):
+        load_access_file(tmp_path / "policies", tmp_path)
+    with pytest.raises(DroidError, match=r"^policies/apex-published\.yaml: policy file not found"):
+        load_published_file(tmp_path / "policies", tmp_path)
+
+
+def test_access_policy_outside_the_repository_is_read_from_disk(git_repo: Path, tmp_path: Path) -> None:
+    repo = policy_repo(git_repo)
+    outside = tmp_path / "team-policies"
+    outside.mkdir()
+    (outside / "access.yaml").write_text(ACCESS.replace("trading_core/risk/**", "README.md"))
+    edit(repo, "README.md", "# demo", "# demo 2")
+    git(repo, "add", "README.md")
+    task = staged_task(repo).model_copy(update={"policies": outside})
+    [finding] = run(sec020, task).findings
+    assert finding.path == "README.md"

@@ -53,8 +53,22 @@ def install_commit_msg_hook(repo: Path) -> None:
     hook.chmod(0o755)
 
 
-def commit(repo: Path, message: str, *, email: str = AUTHOR, author: str | None = None) -> subprocess.CompletedProcess[str]:
-    args = ["git", "-C", str(repo), "-c", f"user.email={email}", "-c", "user.name=Someone", "commit", "-q", "-m", message]
+def commit(
+    repo: Path, message: str, *, email: str = AUTHOR, author: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    args = [
+        "git",
+        "-C",
+        str(repo),
+        "-c",
+        f"user.email={email}",
+        "-c",
+        "user.name=Someone",
+        "commit",
+        "-q",
+        "-m",
+        message,
+    ]
     if author:
         args.append(f"--author={author}")
     return subprocess.run(args, capture_output=True, text=True, check=False)
@@ -114,7 +128,7 @@ def test_missing_commit_message_file_is_bad_input(git_repo: Path, monkeypatch: p
     edit(repo, APEX, DRAWDOWN, TIGHTER)
     git(repo, "add", APEX)
     monkeypatch.setenv("DROID_COMMIT_MSG_FILE", str(repo / "no-such-message"))
-    with pytest.raises(DroidError, match="DROID_COMMIT_MSG_FILE=.*no such commit message file"):
+    with pytest.raises(DroidError, match=r"DROID_COMMIT_MSG_FILE=.*no such commit message file"):
         run(sec020, staged_task(repo))
 
 
@@ -187,3 +201,23 @@ def test_ci_change_left_in_the_work_tree_cannot_be_approved(git_repo: Path) -> N
     edit(repo, APEX, DRAWDOWN, TIGHTER)  # never committed
     outcome = run(sec020, base_task(repo))
     assert len(outcome.findings) == 1 and any("work tree only" in n for n in outcome.notes)
+
+
+@pytest.mark.parametrize(
+    ("approve_after_merge", "blocked"), [(True, False), (False, True)], ids=["after", "on-one-side"]
+)
+def test_ci_approval_must_follow_both_sides_of_a_merge(
+    git_repo: Path, approve_after_merge: bool, blocked: bool
+) -> None:
+    repo = feature_branch(policy_repo(git_repo))
+    git(repo, "switch", "-q", "-c", "side")
+    edit(repo, APEX, 'deadline: "16:59"', 'deadline: "16:30"')
+    ci_commit(repo, "Earlier deadline")  # one side changes the file ...
+    git(repo, "switch", "-q", "feature")
+    edit(repo, APEX, DRAWDOWN, TIGHTER)
+    trailer = "" if approve_after_merge else f"\n\nApproved-by: {OWNER}"
+    ci_commit(repo, f"Tighten the drawdown{trailer}")  # ... the other side too, approved only here
+    git(repo, "merge", "-q", "--no-edit", "side")
+    if approve_after_merge:
+        ci_commit(repo, f"Review of both\n\nApproved-by: {OWNER}")
+    assert bool(run(sec020, base_task(repo)).findings) is blocked

@@ -67,10 +67,12 @@ def _iso_date(days: int) -> str:
     return (_EPOCH_DATE + dt.timedelta(days=days)).isoformat()
 
 
+@lru_cache(maxsize=1024)
 def iso_ts(us: int) -> str:
     """`session.iso_utc(us)` ('2026-03-09T20:59:00Z', fraction only when there is one), from integers.
 
-    The same string, a few times faster: a long journal's report formats thousands of them.
+    The same string, a few times faster; the few recent ones are cached, since a violation formats
+    its time twice (`ts` and the message) and a day's deadline comes once per symbol.
     """
     days, rest = divmod(us, _US_PER_DAY)
     seconds, micro = divmod(rest, 1_000_000)

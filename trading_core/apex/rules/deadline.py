@@ -82,11 +82,12 @@ def scan(f: Any) -> list[Violation]:
     found: list[tuple[int, int, int, int]] = []  # (position, symbol code, day index, qty)
     for code in f.codes:
         held = fills.held_after(code, done)
-        later = fills.next_open(code, done)
-        real = later < fills.at.size
         at, qty = np.where(held != 0, at_lo, f.n), held.copy()
-        flat = real & (held == 0)
-        at[flat], qty[flat] = fills.at[later[flat]], fills.own_after[later[flat]]
+        flat = np.flatnonzero(held == 0)
+        later = fills.next_open(code, done[flat])
+        real = later < fills.at.size
+        flat, later = flat[real], later[real]
+        at[flat], qty[flat] = fills.at[later], fills.own_after[later]
         hit = (held != 0) | (at <= last)
         found.extend(zip(at[hit].tolist(), [code] * int(hit.sum()), days[hit].tolist(), qty[hit].tolist(), strict=True))
     out = []

@@ -7,6 +7,9 @@ YAML, TOML, INI (as detect-secrets' transformers render it) and .env:
     ib_password: str = "..."         os.environ["IB_PASSWORD"] = "..."
     os.getenv("IB_PASSWORD", "...")  connect(ib_password="...")   export IB_PASSWORD="..."
 
+A call's default (`getenv("NAME", "value")`, group `call`) looks like a pair of strings in a list
+(`("password", "appId")`): `FieldDetector` drops such values when they are plain identifiers.
+
 `bare(name, value)` matches an unquoted value that runs to the end of the line or to a comment,
 as YAML, INI, TOML-like and .env files write them (`ib_password: s3cret # prod`); detectors use
 it for configuration files only. Both take the name and the value as regex source and put the
@@ -18,21 +21,18 @@ from __future__ import annotations
 import re
 
 # After the name: the closing quote or bracket of a key, an optional type annotation, the operator.
-# A quoted key followed by a comma is a call's default (`getenv("NAME", "value")`) or a pair.
-_ASSIGN = (
-    r"""(?:["']\s*,"""
-    r"""|["']?\]?(?:\s*:\s*[A-Za-z_][\w.]*(?:\[[\w.,| ]*\])?(?=\s*=))?\s*(?:=>|:=|::|:(?!:)|=(?!=)))"""
-    r"""\s*"""
-)
+_OPERATOR = r"""["']?\]?(?:\s*:\s*[A-Za-z_][\w.]*(?:\[[\w.,| ]*\])?(?=\s*=))?\s*(?:=>|:=|::|:(?!:)|=(?!=))\s*"""
 _STRING_PREFIX = r"""(?:[rRbBuUfF]{1,2})?"""
 
 
 def quoted(name: str, value: str) -> str:
-    return rf"""{name}{_ASSIGN}{_STRING_PREFIX}["'](?P<secret>{value})["']"""
+    """`name = "value"` and the like, or a call's default: `getenv("NAME", "value")` (group `call`)."""
+    default = rf"""(?P<call>\(\s*["']{name}["']\s*,\s*)"""
+    return rf"""(?:{name}{_OPERATOR}|{default}){_STRING_PREFIX}["'](?P<secret>{value})["']"""
 
 
 def bare(name: str, value: str) -> str:
-    return rf"""{name}{_ASSIGN}(?P<secret>{value})(?=\s*(?:[#;].*)?$)"""
+    return rf"""{name}{_OPERATOR}(?P<secret>{value})(?=\s*(?:[#;].*)?$)"""
 
 
 def compile_pair(name: str, value: str, flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], re.Pattern[str]]:

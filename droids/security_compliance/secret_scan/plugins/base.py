@@ -31,6 +31,7 @@ from detect_secrets.util.filetype import FileType, determine_file_type
 # values of its own format, so a call elsewhere on the line does not make the value indirect.
 INDIRECT_REFERENCE = "detect_secrets.filters.heuristic.is_indirect_reference"
 POTENTIAL_UUID = "detect_secrets.filters.heuristic.is_potential_uuid"
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_.]*")
 _CONFIG_TYPES = frozenset({FileType.YAML, FileType.CONFIG, FileType.INI, FileType.PROPERTIES, FileType.TOML})
 
 
@@ -78,5 +79,7 @@ class FieldDetector(RegexBasedDetector):
         for regex in patterns:
             for match in regex.finditer(line):
                 value = match.group("secret")
-                if value and self.keep(value, match, context):
+                if not value or (match.groupdict().get("call") and _IDENTIFIER.fullmatch(value)):
+                    continue  # ("password", "appId") lists field names
+                if self.keep(value, match, context):
                     yield value

@@ -8,9 +8,9 @@ word (`ib_login_password`, `broker_account_pass`), then `password`, `passwd`, `p
 `brokerPassword`, `rithmic.pwd`).
 
 Reported in YAML, TOML, INI, .properties/.cfg/.conf (quoted or not) and in .env, code and any
-other file (quoted, as detect-secrets' INI reading renders .env lines): `broker_password: s3cret`,
-`IB_PASSWORD="s3cret"`, `ib_password: str = "s3cret"`, `connect(ib_password="s3cret")`,
-`os.getenv("IB_PASSWORD", "s3cret")`. Not reported: references and placeholders
+other file (quoted, as detect-secrets' INI reading renders .env lines), where `...` is the
+password: `broker_password: ...`, `IB_PASSWORD="..."`, `ib_password: str = "..."`,
+`connect(ib_password="...")`, `os.getenv("IB_PASSWORD", "...")`. Not reported: references and placeholders
 (`${BROKER_PASSWORD}`, `!env BROKER_PASSWORD`, `{{ vault_ib_password }}`, `%(pw)s`, `<password>`,
 `changeme`, `********`, `IB_PASSWORD` as a value), and values shorter than 4 characters.
 """

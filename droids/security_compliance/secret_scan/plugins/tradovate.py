@@ -42,12 +42,13 @@ _PW_PATTERNS = (_PW_QUOTED, _PW_BARE)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _NAMES_TRADOVATE = re.compile(r"tradovate|accesstokenrequest", re.IGNORECASE)
 # Field names of the access-token request, as keys (quoted, or followed by `:`/`=`).
-_FIELD = re.compile(r"""(?<![\w.-])["']?(cid|appId|appVersion|deviceId|password)["']?\s*[:=]""")
+_FIELD = re.compile(r"""(?<![\w.-])["']?(cid|app_?id|app_?version|device_?id|password)["']?\s*[:=]""", re.IGNORECASE)
 _SEC_FIELD = re.compile(r"""(?<![\w.-])["']?sec["']?\s*[:=]\s*[rbuf]?["']?[A-Za-z0-9][A-Za-z0-9-]{15,}""")
 
 
 def _fields_around(context: Sequence[str]) -> set[str]:
-    return {m.group(1) for line in context for m in _FIELD.finditer(line)}
+    """The request's field names around a hit, lower-cased without `_` (`app_id` is `appid`)."""
+    return {m.group(1).lower().replace("_", "") for line in context for m in _FIELD.finditer(line)}
 
 
 def _names_tradovate(context: Sequence[str]) -> bool:
@@ -69,7 +70,7 @@ class TradovateCredentialsDetector(FieldDetector):
             return _is_token(value)
         fields = _fields_around(context)
         if match.re in _PW_PATTERNS:
-            others = fields & {"cid", "appId", "appVersion", "deviceId"}
+            others = fields & {"cid", "appid", "appversion", "deviceid"}
             return _names_tradovate(context) or any(_SEC_FIELD.search(c) for c in context) or len(others) >= 2
         return _is_token(value) and (_names_tradovate(context) or bool(fields))
 

@@ -17,17 +17,19 @@ PLACEHOLDER_WORDS = frozenset(
     {"secret", "password", "passwd", "pass", "pwd", "token", "key", "apikey", "api_key", "api-key", "test",
      "testing", "sample", "none", "null", "nil", "undefined", "todo", "tbd", "fixme", "dummy", "fake", "foo",
      "bar", "foobar", "string", "str", "demo", "example", "changeit", "default", "empty", "unset", "required",
-     "optional", "true", "false", "yes", "no", "hunter2", "letmein", "admin", "guest", "sandbox"}
+     "optional", "true", "false", "yes", "no"}
 )  # fmt: skip
 _PLACEHOLDER_PARTS = re.compile(
     r"change[-_ ]?(?:me|it)|example|placeholder|replace[-_ ]?(?:me|this|with)|redacted|obfuscated|masked"
     r"|your[-_ ]?\w*(?:key|token|secret|pass|password|pwd|id|url|hook|cid|sec)|insert[-_ ]?\w*here|[-_ ]here$"
-    r"|^(?:dummy|fake|sample|demo|test|my)[-_ ]|xxxx|\*\*\*|\.\.\.|^not[-_ ]?(?:a|the|set|real)",
+    r"|^(?:dummy|fake)|^(?:sample|demo|test|my)[-_ ]|xxxx|\*\*\*|\.\.\.|^not[-_ ]?(?:a|the|set|real)",
     re.IGNORECASE,
 )
-_REPEATED = re.compile(r"(.)\1{4,}")  # XXXXX, 00000, *****
-# ${VAR}, $VAR, {{ var }}, %(var)s, <var>, {var}, !env VAR (YAML tags), ENC[...] (sops), vault:...
-_TEMPLATED = re.compile(r"^\$|^%\(|^%[sd]$|\{\{|\}\}|^\{.*\}$|^<.*>$|^!|^ENC\[|^vault:|^@\w+@$|^\(\(.*\)\)$")
+_REPEATED = re.compile(r"(.)\1{4,}")  # XXXXX, 00000, ***** anywhere in the value
+_ALL_REPEATED = re.compile(r"(.)\1{3,}")  # xxxx, 0000: the whole value
+# ${VAR}, $VAR, {{ var }}, %(var)s, <var>, {var}, !env VAR (YAML tags), ENC[...] (sops), vault:...,
+# dynaconf's `@format {env[X]}` / `@get X`, Maven's `@token@`, Concourse's `((var))`.
+_TEMPLATED = re.compile(r"^\$|^%\(|^%[sd]$|\{\{|\}\}|^\{.*\}$|^<.*>$|^!|^ENC\[|^vault:|^@\w+@$|^@[a-z]+\s|^\(\(.*\)\)$")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # BROKER_PASSWORD: a variable's name, not its value
 _URL_ENCODED_TEMPLATE = re.compile(r"%7B|%24|%3C", re.IGNORECASE)  # {, $, < encoded in a URL
 
@@ -60,7 +62,7 @@ def is_placeholder(value: str) -> bool:
     bare = value.strip("<>{}[]()'\"`$%*. ")
     if not bare or bare.lower() in PLACEHOLDER_WORDS or is_templated(value):
         return True
-    return bool(_REPEATED.search(bare) or _PLACEHOLDER_PARTS.search(bare))
+    return bool(_ALL_REPEATED.fullmatch(bare) or _REPEATED.search(bare) or _PLACEHOLDER_PARTS.search(bare))
 
 
 def looks_random(value: str, min_entropy: float) -> bool:

@@ -1,0 +1,63 @@
+"""Profiling as a check (PERF020-PERF022): cProfile of an OnTick replay and the memory replay.
+
+- audit: perf.yaml `audit.profile` (cProfile summary, cheap: seconds), `audit.memory` (a long
+  tracemalloc replay) and `audit.flamegraph` (py-spy, off by default);
+- ask: when the request asks for a profile ("where does on_tick spend its time?", "bottleneck",
+  "flame graph": cProfile and py-spy) or about memory ("does it leak?": the memory replay);
+- never in a gate: a profile explains, the budget gate decides.
+Files go to .droid/perf/profile/<UTC time>/; `droid perf profile` writes them where it is told.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from droids.core.checks import CheckOutcome
+from droids.core.models import Task
+from droids.core.protocol import DroidContext
+from droids.performance_optimizer import intent
+from droids.performance_optimizer.profiling.rules import RULES
+
+__all__ = ["RULES", "applies", "run"]
+
+
+def _parts(task: Task) -> set[str]:
+    if task.mode not in ("audit", "ask"):
+        return set()
+    from droids.performance_optimizer.policy import load_perf_policy
+
+    policy, _ = load_perf_policy(task.policies)
+    if task.mode == "audit":
+        a = policy.audit
+        return {name for name, on in (("profile", a.profile), ("memory", a.memory), ("flame", a.flamegraph)) if on}
+    asked = intent.wanted(task.request) & {"profile", "memory"}
+    return asked | ({"flame"} if "profile" in asked else set())
+
+
+def applies(task: Task) -> bool:
+    return bool(_parts(task) & {"profile", "memory"})
+
+
+def run(task: Task, ctx: DroidContext) -> CheckOutcome:
+    from droids.performance_optimizer.bench.store import perf_dir
+    from droids.performance_optimizer.policy import load_perf_policy
+    from droids.performance_optimizer.profiling.report import run_profile
+
+    policy, _ = load_perf_policy(task.policies)
+    parts = _parts(task)
+    out_dir = perf_dir(ctx.state_dir) / "profile" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = run_profile(
+        task.repo,
+        task.policies,
+        out_dir,
+        policy,
+        cprofile="profile" in parts,
+        flame="flame" in parts,
+        memory="memory" in parts,
+    )
+    answer = report.summary()
+    if report.files:
+        answer += f"\nProfile files: {out_dir}"
+    return CheckOutcome(
+        findings=report.findings, notes=report.notes(), metrics={"profile": report.metrics()}, answer=answer
+    )

@@ -1,0 +1,69 @@
+"""Budget tracking over time: each gate run appends a history line; the report renders the trend."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from droids.performance_optimizer import api
+from droids.performance_optimizer.bench.store import history_path, read_history
+from tests.conftest import REPO_ROOT
+
+
+def _bench_json(tmp_path: Path, name: str, on_tick_p99: float) -> Path:
+    data = {
+        "benchmarks": [
+            {"name": "test_on_tick_end_to_end", "extra_info": {"p50_us": 20.0, "p99_us": on_tick_p99, "max_us": 120_000.0}},
+            {"name": "test_onnx_inference", "extra_info": {"p50_us": 7.0, "p99_us": 12.0, "max_us": 110.0}},
+        ]
+    }
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(REPO_ROOT / "policies", root / "policies")
+    return root
+
+
+def test_each_run_appends_one_line_and_the_report_shows_the_trend(repo: Path, tmp_path: Path) -> None:
+    state = repo / ".droid"
+    for i, p99 in enumerate([40.0, 45.0, 60_000.0]):
+        api.bench(repo, repo / "policies", state, json_files=[_bench_json(tmp_path, f"run{i}.json", p99)])
+
+    history = read_history(history_path(state))
+    report = api.report(state, tmp_path / "out")
+
+    assert [e["stages"]["on_tick"]["p99_us"] for e in history] == [40.0, 45.0, 60_000.0]
+    assert [e["findings"] for e in history] == [["PERF011"], ["PERF011"], ["PERF010", "PERF011"]]
+    lines = report.table.splitlines()
+    assert lines[0].split()[:3] == ["when", "(UTC)", "commit"]
+    assert "20.0/60000.0 (120.00%)" in lines[3] and "PERF010, PERF011" in lines[3]
+    assert "20.0/40.0 (0.08%)" in lines[1]
+    page = report.html_file.read_text()  # type: ignore[union-attr]
+    assert page.count("<svg") == 2  # one chart per stage
+    assert "class='budget'" in page and "class='p99'" in page and "<circle" in page
+
+
+def test_the_report_keeps_the_last_runs(repo: Path, tmp_path: Path) -> None:
+    state = repo / ".droid"
+    for i in range(4):
+        api.bench(repo, repo / "policies", state, json_files=[_bench_json(tmp_path, f"r{i}.json", 40.0 + i)])
+
+    report = api.report(state, last=2)
+
+    assert [e["stages"]["on_tick"]["p99_us"] for e in report.entries] == [42.0, 43.0]
+    assert report.html_file is None
+
+
+def test_an_empty_history_says_so(tmp_path: Path) -> None:
+    report = api.report(tmp_path / ".droid", tmp_path / "out")
+
+    assert report.table.startswith("No budget-gate runs recorded yet")
+    assert "<h1>" in report.html_file.read_text()  # type: ignore[union-attr]
