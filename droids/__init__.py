@@ -10,6 +10,7 @@ from __future__ import annotations
 
 def builtin_droids() -> tuple[type, ...]:
     """The built-in droid classes, in precedence order."""
+    from droids.performance_optimizer import PerformanceOptimizerDroid
     from droids.security_compliance import SecurityComplianceDroid
 
-    return (SecurityComplianceDroid,)
+    return (SecurityComplianceDroid, PerformanceOptimizerDroid)

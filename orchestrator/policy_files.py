@@ -68,6 +68,12 @@ def _published(policies: Path, repo: Path) -> object:
     return load_published_file(policies, repo)
 
 
+def _perf(policies: Path, _repo: Path) -> object:
+    from droids.performance_optimizer.policy import load_perf_policy
+
+    return load_perf_policy(policies)
+
+
 def _schema(module: str, name: str) -> Callable[[], dict[str, Any]]:
     def schema() -> dict[str, Any]:
         import importlib
@@ -89,6 +95,7 @@ def policy_files() -> list[PolicyFile]:
         PolicyFile("strategy.yaml", _schema("trading_core.engine.config", "StrategyPolicy"), _strategy),
         PolicyFile("sim.yaml", _schema("trading_core.sim.config", "SimPolicy"), _sim),
         PolicyFile("budgets.yaml", _schema("trading_core.latency.budgets", "BudgetsPolicy"), _budgets),
+        PolicyFile("perf.yaml", _schema("droids.performance_optimizer.policy", "PerfPolicy"), _perf),
         PolicyFile("access.yaml", _schema("droids.security_compliance.access.policy", "AccessFile"), _access),
         PolicyFile(
             "apex-published.yaml", _schema("droids.security_compliance.access.published", "PublishedFile"), _published

@@ -41,6 +41,13 @@ def applies(task: Task) -> bool:
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     from droids.performance_optimizer.bench.gate import evaluate
+    from droids.performance_optimizer.policy import load_perf_policy
+
+    policy, _ = load_perf_policy(task.policies)
+    if task.mode != "gate" and not (task.repo / policy.benchmark.path).is_file():
+        # An audit or a question about a repository without the suite: say so, do not fail the run.
+        # A gate whose change touches the budgets still fails loudly (bad input) in `evaluate`.
+        return CheckOutcome(notes=[f"budget gate not run: no benchmark suite at {policy.benchmark.path}"])
 
     result = evaluate(
         task.repo,

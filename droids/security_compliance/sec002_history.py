@@ -84,7 +84,7 @@ def applies(task: Task) -> bool:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
-    result = scan_history(task.repo, ctx.state_dir, None, ctx.cache_dir(DROID))
+    result = scan_history(task.repo, ctx.state_dir)
     return CheckOutcome(findings=result.findings, notes=result.notes, metrics={"history": result.metrics})
 
 
@@ -100,7 +100,10 @@ def scan_history(repo: Path, state_dir: Path, since: str | None = None, cache_di
 
     accepted = load_baseline(repo)
     if cache_dir is None:
-        cache_dir = DroidContext(state_dir).cache_dir(DROID)
+        try:
+            cache_dir = DroidContext(state_dir).cache_dir(DROID)
+        except OSError:
+            cache_dir = None  # the history state says so in a note; HEAD is then checked uncached
     outcome = scan_repository(repo, state_dir, since, cache_dir)
     known = outcome.head is not None
     findings = [to_finding(item, accepted.get(item.secret.path, frozenset()), known) for item in outcome.secrets]
@@ -121,8 +124,10 @@ def to_finding(item: Introduced, accepted: frozenset[str], head_known: bool = Tr
         status = f"removed from {secret.path} but still at HEAD in {', '.join(secret.head_paths)}"
     else:
         status = "no longer at HEAD, still in history"
-    origin = f"boundary commit {commit.commit[:12]} of this shallow clone (maybe earlier)" if item.at_boundary else (
-        f"commit {commit.commit[:12]} by {commit.email} on {commit.date}"
+    origin = (
+        f"boundary commit {commit.commit[:12]} of this shallow clone (maybe earlier)"
+        if item.at_boundary
+        else (f"commit {commit.commit[:12]} by {commit.email} on {commit.date}")
     )
     suppressed = bool(secret.hashes) and secret.hashes <= accepted
     return Finding(

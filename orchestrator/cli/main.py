@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from droids.core.errors import DroidError
-from orchestrator.cli import cmd_apex, cmd_auditlog, cmd_info, cmd_run, cmd_security, cmd_sim
+from orchestrator.cli import cmd_apex, cmd_auditlog, cmd_info, cmd_perf, cmd_run, cmd_security, cmd_sim
 from orchestrator.cli.session import FORMATS, Session, check_format
 from orchestrator.errors import OrchestratorError
 from orchestrator.version import VERSION
@@ -70,6 +70,7 @@ cmd_auditlog.register(app)
 cmd_apex.register(app)
 cmd_sim.register(app)
 cmd_security.register(app)
+cmd_perf.register(app)
 
 
 def run() -> None:

@@ -32,6 +32,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# The submodule `evaluate` is loaded here, before the function of that name below is defined: loading
+# a submodule sets the package attribute of its name, so loading it later (on the first call, or by
+# `from trading_core.apex.evaluate import evaluate`) would replace the function `evaluate` with the
+# module for every later `from trading_core.apex import evaluate`. The module itself is light.
+from trading_core.apex import evaluate as _evaluate_module  # noqa: F401  (see above)
 from trading_core.apex.journal import Event, make_event
 from trading_core.apex.policy import ApexPolicy, list_accounts, list_rulesets, load_apex_policy
 from trading_core.apex.result import ApexSummary, ComplianceResult, Violation

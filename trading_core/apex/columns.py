@@ -9,19 +9,17 @@ the ledger's `tick value x (position x last - cash)` gives). Work is O(n), not O
 
 Positions only change at fills, so everything about positions (own position before / after, weighted
 exposure, correlated long / short totals) is kept per fill (`Fills`), typically a third of the events.
-sweep.py computes all of it in two walks over the journal, side by side. The magnitudes are checked before any
+sweep.py computes all of it in two walks over the journal. The magnitudes are checked before any
 result is used (`check_fits`); a journal that could overflow int64 is refused rather than answered
 wrongly.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from trading_core.apex import sweep as walks
 from trading_core.apex.journal import Journal
 from trading_core.apex.spec import ApexSpec
 from trading_core.apex.sweep import EquitySweep, FillSweep, small_codes
@@ -108,13 +106,7 @@ def ledger_columns(journal: Journal, spec: ApexSpec) -> tuple[np.ndarray, np.nda
     Call `check_equity_fits` on equity's range before scaling it.
     """
     src, sym = journal.source, small_codes(journal)
-    if len(journal) > walks.BLOCK:  # long enough to be worth a second core
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            later = pool.submit(_fills, journal, spec, sym)
-            sweep = EquitySweep(journal, spec, sym).run()
-            fills = later.result()
-    else:
-        sweep, fills = EquitySweep(journal, spec, sym).run(), _fills(journal, spec, sym)
+    sweep, fills = EquitySweep(journal, spec, sym).run(), _fills(journal, spec, sym)
     bounds = _pnl_bounds(sweep, fills)
     for bound in bounds:
         check_fits("P&L", bound, src)

@@ -6,10 +6,11 @@ each pass streams hundreds of MB through memory; walked in blocks of `BLOCK` eve
 columns are computed while it sits in the CPU cache, and one block hands the next only a few running
 totals. The arithmetic is exactly that of columns.py's docstring, in int64 throughout.
 
-The two walks share nothing but the journal, so columns.py runs them on two threads (numpy releases
-the GIL inside its loops). With `cumulate` (the default) equity is summed block by block; columns.py
-then proves from the journal's bounds that no partial sum can have left int64, or walks again without
-summing and sums after a float check of the whole.
+The two walks share nothing but the journal. (Run on two threads, they were slower on this shared
+2-core machine: under load the GIL hand-offs cost more than the second core gave.) With `cumulate`
+(the default) equity is summed block by block; columns.py then proves from the journal's bounds that
+no partial sum can have left int64, or walks again without summing and sums after a float check of
+the whole.
 """
 
 from __future__ import annotations

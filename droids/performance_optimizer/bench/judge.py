@@ -17,6 +17,7 @@ from droids.performance_optimizer.bench.store import Baseline
 from droids.performance_optimizer.policy import PerfPolicy, budget_us
 from trading_core.latency.budgets import BudgetsPolicy
 
+
 @dataclass(frozen=True)
 class Reference:
     kind: Literal["base", "stored", "none"]

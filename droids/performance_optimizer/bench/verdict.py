@@ -52,8 +52,8 @@ def answer(
     worse = [f"{j.stage} {s}" for j in judgements for s, c in j.comparisons.items() if c.verdict == "regressed"]
     if over or worse:
         parts = [f"over budget: {', '.join(over)}"] * bool(over) + [f"regressed: {', '.join(worse)}"] * bool(worse)
-        lines.append(f"Verdict: not fast enough ({'; '.join(parts)}).")
+        lines.append(f"In short: not fast enough ({'; '.join(parts)}).")
     else:
-        lines.append("Verdict: fast enough: every stage is within its budget and no regression is confirmed.")
+        lines.append("In short: fast enough: every stage is within its budget and no regression is confirmed.")
     lines += [f"Note: {note}" for note in notes]
     return "\n".join(lines)

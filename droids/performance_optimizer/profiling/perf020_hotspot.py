@@ -34,7 +34,8 @@ RULE = RuleSpec(
 )
 
 
-def find(result: CProfileResult, share: float) -> list[Finding]:
+def find(result: CProfileResult, share: float, fallback: tuple[str, int | None]) -> list[Finding]:
+    """Hotspots; a C function (no source file) points at the pipeline's entry, `fallback`."""
     per_tick = 1e6 / result.ticks
     return [
         Finding(
@@ -46,8 +47,8 @@ def find(result: CProfileResult, share: float) -> list[Finding]:
                 f"{row.name} takes {row.own_share:.0%} of the replay's own time ({row.own_s * per_tick:.1f} us per "
                 f"tick under cProfile, {row.calls:,} calls over {result.ticks:,} ticks)"
             ),
-            path=row.path,
-            line=row.line if row.path else None,
+            path=row.path or fallback[0],
+            line=row.line if row.path else fallback[1],
             evidence=f"own {row.own_share:.1%}",
             fingerprint=fingerprint(RULE.id, row.path, row.function),
             fix=FIX,

@@ -37,7 +37,8 @@ RULE = RuleSpec(
 )
 
 
-def find(result: MemoryResult, limit_kb: float) -> list[Finding]:
+def find(result: MemoryResult, limit_kb: float, place: tuple[str, int | None]) -> list[Finding]:
+    """`place`: the replayed pipeline's entry point (Engine.on_tick), where the findings point."""
     if result.kb_per_100k_ticks <= limit_kb:
         return []
     return [
@@ -51,8 +52,10 @@ def find(result: MemoryResult, limit_kb: float) -> list[Finding]:
                 f"({result.total_kb:,.0f} KB over {result.ticks:,} ticks), above the limit of {limit_kb:,.0f} KB "
                 "(perf.yaml memory.leak_kb_per_100k_ticks)"
             ),
+            path=place[0],
+            line=place[1],
             evidence=f"{result.kb_per_100k_ticks:,.0f} KB/100k ticks > {limit_kb:,.0f}",
-            fingerprint=fingerprint(RULE.id, None, "ontick-replay"),
+            fingerprint=fingerprint(RULE.id, place[0], "ontick-replay"),
             fix=FIX,
             value=round(result.kb_per_100k_ticks, 1),
             limit=limit_kb,

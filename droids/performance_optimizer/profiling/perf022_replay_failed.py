@@ -28,7 +28,8 @@ RULE = RuleSpec(
 )
 
 
-def find(failure: ReplayFailure) -> list[Finding]:
+def find(failure: ReplayFailure, place: tuple[str, int | None]) -> list[Finding]:
+    """`place`: the replayed pipeline's entry point (Engine.on_tick), where the findings point."""
     return [
         Finding(
             rule=RULE.id,
@@ -36,8 +37,10 @@ def find(failure: ReplayFailure) -> list[Finding]:
             severity=RULE.severity,
             title=RULE.title,
             message=f"the {failure.mode} replay {failure.outcome}: {failure.detail}",
+            path=place[0],
+            line=place[1],
             evidence=failure.detail[:120],
-            fingerprint=fingerprint(RULE.id, None, failure.mode),
+            fingerprint=fingerprint(RULE.id, place[0], failure.mode),
             fix=FIX,
         )
     ]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import datetime as dt
 import gc
 import json
 import sys
@@ -35,7 +36,7 @@ HARNESS = __file__
 def build(policies: Path) -> tuple[Callable[[Any], None], Callable[[int], list[Any]]]:
     """A `step(tick)` through venue and engine, and `ticks(n)` from the generated market."""
     from trading_core.apex import load_apex_policy
-    from trading_core.data.generator import generate_day, trading_days
+    from trading_core.data.generator import generate_day
     from trading_core.engine.config import load_strategy
     from trading_core.engine.pipeline import Engine
     from trading_core.latency.budgets import load_budgets
@@ -55,8 +56,12 @@ def build(policies: Path) -> tuple[Callable[[Any], None], Callable[[int], list[A
     tz = apex.session.timezone
 
     def days() -> Iterator[Any]:
-        for i, day in enumerate(trading_days(sim.first_day, 100_000)):
-            yield from generate_day(sim.generator, sizes, tz, day, sim.seed + i, symbols=symbols).ticks(sizes)
+        day, i = sim.first_day, 0
+        while True:  # weekdays from the simulator's first day, a fresh seed each (as many as asked for)
+            if day.weekday() < 5:
+                yield from generate_day(sim.generator, sizes, tz, day, sim.seed + i, symbols=symbols).ticks(sizes)
+                i += 1
+            day += dt.timedelta(days=1)
 
     source = days()
 

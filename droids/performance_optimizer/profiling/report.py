@@ -8,7 +8,7 @@ report.files         # ontick.pstats, profile.txt, flame.svg, speedscope.json, m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,20 @@ class ProfileReport:
             lines.append(f"Memory: {self.memory.text()}.")
         return "\n".join(lines + self.notes())
 
+    def as_dict(self) -> dict[str, Any]:
+        tables = {}
+        if isinstance(self.cprofile, CProfileResult):
+            tables = {
+                "by_own": [asdict(r) for r in self.cprofile.by_own],
+                "by_cumulative": [asdict(r) for r in self.cprofile.by_cumulative],
+            }
+        return {
+            **self.metrics(),
+            **tables,
+            "findings": [f.model_dump(mode="json") for f in self.findings],
+            "notes": self.notes(),
+        }
+
     def metrics(self) -> dict[str, Any]:
         out: dict[str, Any] = {"out_dir": str(self.out_dir), "files": [str(p) for p in self.files]}
         if isinstance(self.cprofile, CProfileResult):
@@ -71,6 +85,18 @@ class ProfileReport:
             out["memory_kb_per_100k_ticks"] = round(self.memory.kb_per_100k_ticks, 1)
             out["memory_ticks"] = self.memory.ticks
         return out
+
+
+PIPELINE = "trading_core/engine/pipeline.py"
+
+
+def pipeline_entry(repo: Path) -> tuple[str, int | None]:
+    """Where replay-wide findings point: `def on_tick` of the replayed engine (SARIF needs a place)."""
+    try:
+        lines = (repo / PIPELINE).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return PIPELINE, None
+    return PIPELINE, next((i for i, line in enumerate(lines, 1) if line.strip().startswith("def on_tick(")), None)
 
 
 def run_profile(
@@ -88,14 +114,15 @@ def run_profile(
     spec = policy.profile
     n = ticks or spec.ticks
     report = ProfileReport(out_dir)
+    place = pipeline_entry(repo)
     if cprofile:
         report.cprofile = profile_replay(
             repo, policies, out_dir, ticks=n, top=top or spec.top, timeout_s=spec.timeout_s
         )
         if isinstance(report.cprofile, ReplayFailure):
-            report.findings += perf022_replay_failed.find(report.cprofile)
+            report.findings += perf022_replay_failed.find(report.cprofile, place)
         else:
-            report.findings += perf020_hotspot.find(report.cprofile, spec.hotspot_share)
+            report.findings += perf020_hotspot.find(report.cprofile, spec.hotspot_share, place)
             text = out_dir / "profile.txt"
             text.write_text(report.cprofile.text(), encoding="utf-8")
             report.files += [report.cprofile.pstats_file, text]
@@ -105,8 +132,8 @@ def run_profile(
     if memory:
         report.memory = measure_growth(repo, policies, out_dir, policy.memory)
         if isinstance(report.memory, ReplayFailure):
-            report.findings += perf022_replay_failed.find(report.memory)
+            report.findings += perf022_replay_failed.find(report.memory, place)
         else:
-            report.findings += perf021_memory_growth.find(report.memory, policy.memory.leak_kb_per_100k_ticks)
+            report.findings += perf021_memory_growth.find(report.memory, policy.memory.leak_kb_per_100k_ticks, place)
             report.files.append(out_dir / "memory.json")
     return report

@@ -16,18 +16,24 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from droids.security_compliance.secret_scan.engine import LONG_LINE, WINDOW_STEP
+
+if TYPE_CHECKING:
+    from droids.security_compliance.secret_scan.engine import SecretEngine
 
 
 class CandidateFilter:
     """Confirms the lines some SEC001 detector could report on, directly or once transformed."""
 
-    def __init__(self, plugins: Sequence[object]) -> None:
+    def __init__(self, engine: SecretEngine) -> None:
         from droids.security_compliance.secret_scan.prefilter import LinePrefilter
 
-        self._prefilter = LinePrefilter(plugins)
-        self._bare_runs = _bare_runs_regex(plugins)
+        # The engine's own prefilter when it exposes one (building another costs ~0.15 s).
+        prefilter = getattr(engine, "_prefilter", None)
+        self._prefilter = prefilter if isinstance(prefilter, LinePrefilter) else LinePrefilter(engine.plugins)
+        self._bare_value = _bare_value_regex(engine.plugins)
 
     def confirm(self, lines: Sequence[str]) -> set[int]:
         """Indices of the candidate lines (each already right-stripped, as the engine strips them)."""
@@ -42,32 +48,19 @@ class CandidateFilter:
             owners.extend([index] * len(starts))
             segments.extend(line[s : s + LONG_LINE] for s in starts)
         found = {owners[i] for i in self._prefilter.confirm(segments)}
-        if self._bare_runs is not None:
-            found.update(i for i, line in enumerate(lines) if i not in found and self._bare_value(line))
+        if self._bare_value is not None:
+            match = self._bare_value.match
+            found.update(i for i, line in enumerate(lines) if i not in found and match(line))
         return found
 
-    def _bare_value(self, line: str) -> bool:
-        """Would a YAML/INI transformer quote a value of this line that is one long run of the alphabet?"""
-        text = line.strip()
-        if text.startswith("- "):  # a YAML list item
-            text = text[2:].lstrip()
-        values = [text]
-        cut = min((i for i in (text.find("="), text.find(":")) if i >= 0), default=-1)
-        if cut >= 0:  # configparser and YAML split a key from its value at the first delimiter
-            values.append(text[cut + 1 :].strip())
-        fullmatch = self._bare_runs.fullmatch  # type: ignore[union-attr]
-        for value in values:
-            comment = value.find(" #")
-            if comment >= 0:  # a YAML comment is not part of the value
-                value = value[:comment].rstrip()
-            if len(value) >= 2 and value[0] in "'\"" and value[-1] == value[0]:
-                value = value[1:-1]
-            if fullmatch(value):
-                return True
-        return False
 
+def _bare_value_regex(plugins: Sequence[object]) -> re.Pattern[str] | None:
+    """Lines whose value a YAML/INI transformer would quote, when it is one long run of a high-entropy alphabet.
 
-def _bare_runs_regex(plugins: Sequence[object]) -> re.Pattern[str] | None:
+    The value is the whole line (a continuation line, a list item after `- `) or what follows the first `=`
+    or `:` (where configparser and YAML split a key from its value), optionally quoted, optionally followed
+    by a comment. Possessive quantifiers keep the match linear in the line's length.
+    """
     from detect_secrets.plugins.high_entropy_strings import HighEntropyStringsPlugin
 
     runs = []
@@ -75,5 +68,7 @@ def _bare_runs_regex(plugins: Sequence[object]) -> re.Pattern[str] | None:
         if isinstance(plugin, HighEntropyStringsPlugin):
             # Shannon entropy of n characters is at most log2(n): shorter runs cannot pass the limit.
             shortest = max(1, math.floor(2**plugin.entropy_limit))
-            runs.append(f"[{re.escape(plugin.charset)}]{{{shortest},}}")
-    return re.compile("|".join(runs)) if runs else None
+            runs.append(f"[{re.escape(plugin.charset)}]{{{shortest},}}+")
+    if not runs:
+        return None
+    return re.compile(rf"(?:\s*+(?:-\s++)?+|[^=:]*+[=:]\s*+)(['\"]?+)(?:{'|'.join(runs)})\1\s*+(?:[#;].*)?$")

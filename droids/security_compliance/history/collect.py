@@ -144,7 +144,7 @@ class Collector:
             from droids.security_compliance.history.candidates import CandidateFilter
             from droids.security_compliance.secret_scan.runner import _get_engine
 
-            self._filter = CandidateFilter(_get_engine().plugins)
+            self._filter = CandidateFilter(_get_engine())
         self.out.distinct_lines += len(lines)
         for index in self._filter.confirm(lines):
             self._status[lines[index]] = True
@@ -216,7 +216,16 @@ class Collector:
                 if added is None or hit.line in added:
                     text = lines[hit.line - 1] if hit.line <= len(lines) else b""
                     self.out.hits.append(
-                        HitRow(key[0], key[1], hit.line, hit.secret_type, hit.hashed_secret, hit.group, hit.evidence, line_hash(text))
+                        HitRow(
+                            key[0],
+                            key[1],
+                            hit.line,
+                            hit.secret_type,
+                            hit.hashed_secret,
+                            hit.group,
+                            hit.evidence,
+                            line_hash(text),
+                        )
                     )
 
 

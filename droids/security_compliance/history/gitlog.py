@@ -151,6 +151,8 @@ def parse_log(lines: Iterable[bytes]) -> Iterator[Commit | FileDiff]:
             diff.deleted = blob == _NO_BLOB
         elif raw.startswith(b"+++ "):
             target = raw[4:].rstrip(b"\n")
+            if target.endswith(b"\t"):  # git appends a tab to a name with a space (for GNU patch)
+                target = target[:-1]
             if target == b"/dev/null":
                 diff.deleted = True
             else:

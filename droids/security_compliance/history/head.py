@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from droids.core.workspace import is_binary
 from droids.security_compliance.history.objects import read_blobs, tree_blobs
@@ -37,9 +38,17 @@ class Secret:
     head_paths: list[str] = field(default_factory=list)
 
 
-def locate_at_head(repo: Path, head: str, secrets: list[Secret], cache_dir: Path | None) -> dict[str, int]:
-    """Fill each secret's `head_paths`; returns counters for the metrics."""
-    tree = tree_blobs(repo, head)
+def locate_at_head(
+    repo: Path, head: str, secrets: list[Secret], cache_dir: Path | None, memo: dict[str, Any]
+) -> dict[str, int]:
+    """Fill each secret's `head_paths`; returns counters for the metrics.
+
+    `memo` (kept by the caller between runs) remembers, per blob, which of the secrets' line hashes
+    it holds, so a re-scan reads only the HEAD blobs it has not looked at yet.
+    """
+    from droids.security_compliance.secret_scan.runner import MAX_FILE_BYTES
+
+    tree = tree_blobs(repo, head, MAX_FILE_BYTES)  # SEC001 reports nothing in larger files
     wanted: dict[str, set[int]] = {}  # HEAD path -> indices of the secrets to look for there
     open_ = []
     for i, secret in enumerate(secrets):
@@ -50,40 +59,51 @@ def locate_at_head(repo: Path, head: str, secrets: list[Secret], cache_dir: Path
             open_.append(i)
             if blob is not None:
                 wanted.setdefault(secret.path, set()).add(i)
+    read = 0
     if open_:
-        for path, indices in _same_lines(repo, tree, [secrets[i] for i in open_], open_).items():
-            wanted.setdefault(path, set()).update(indices)
+        by_hash: dict[str, set[int]] = {}
+        for i in open_:
+            for digest in secrets[i].line_hashes:
+                by_hash.setdefault(digest, set()).add(i)
+        held, read = _held_line_hashes(repo, tree, secrets, memo)
+        for path, blob in tree.items():
+            for digest in held.get(blob, ()):
+                wanted.setdefault(path, set()).update(by_hash.get(digest, ()))
+    wanted = {path: indices for path, indices in wanted.items() if indices}
     if wanted:
         _confirm(repo, tree, secrets, wanted, cache_dir)
     for secret in secrets:
         secret.head_paths = sorted(set(secret.head_paths), key=lambda p: (p != secret.path, p))
-    return {"head_files": len(tree), "head_files_scanned": len(wanted)}
+    return {"head_files": len(tree), "head_blobs_read": read, "head_files_scanned": len(wanted)}
 
 
-def _same_lines(repo: Path, tree: dict[str, str], open_secrets: list[Secret], indices: list[int]) -> dict[str, set[int]]:
-    """HEAD paths holding a line with the same hash as a line one of the open secrets was seen on."""
-    by_hash: dict[str, set[int]] = {}
-    for index, secret in zip(indices, open_secrets, strict=True):
-        for digest in secret.line_hashes:
-            by_hash.setdefault(digest, set()).add(index)
-    lengths = {int(digest.split(":", 1)[0]) for digest in by_hash}
-    prefixes = {s.evidence.removesuffix("****").encode() for s in open_secrets}
+def _held_line_hashes(
+    repo: Path, tree: dict[str, str], secrets: list[Secret], memo: dict[str, Any]
+) -> tuple[dict[str, list[str]], int]:
+    """Blob -> the secrets' line hashes it holds, for every blob of the HEAD tree; and how many were read."""
+    digests = sorted({digest for secret in secrets for digest in secret.line_hashes})
+    signature = hashlib.sha256("\n".join(digests).encode()).hexdigest()
+    held: dict[str, list[str]] = memo.get("held", {}) if memo.get("signature") == signature else {}
+    todo = set(tree.values()) - held.keys()
+    lengths = {int(digest.split(":", 1)[0]) for digest in digests}
+    wanted = set(digests)
+    prefixes = {s.evidence.removesuffix("****").encode() for s in secrets}
     # A prefix of 3+ characters is rare enough to look for first; shorter ones would match most lines.
     selective = min(len(p) for p in prefixes) >= _SELECTIVE
-    found: dict[str, set[int]] = {}
-    contents = read_blobs(repo, set(tree.values()))
-    for path, blob in tree.items():
-        content = contents.get(blob, b"")
-        if is_binary(content):
-            continue
-        lines = _lines_with(content, prefixes) if selective else content.split(b"\n")
-        for line in lines:
-            text = line.rstrip()
-            if len(text) in lengths:
-                digest = f"{len(text)}:{hashlib.sha256(text).hexdigest()}"  # as collect.line_hash
-                if digest in by_hash:
-                    found.setdefault(path, set()).update(by_hash[digest])
-    return found
+    for blob, content in read_blobs(repo, todo).items():
+        found = set()
+        if not is_binary(content):
+            for line in _lines_with(content, prefixes) if selective else content.split(b"\n"):
+                text = line.rstrip()
+                if len(text) in lengths:
+                    digest = f"{len(text)}:{hashlib.sha256(text).hexdigest()}"  # as collect.line_hash
+                    if digest in wanted:
+                        found.add(digest)
+        held[blob] = sorted(found)
+    current = set(tree.values())
+    memo.clear()
+    memo.update(signature=signature, held={blob: hashes for blob, hashes in held.items() if blob in current})
+    return held, len(todo)
 
 
 def _lines_with(content: bytes, needles: set[bytes]) -> list[bytes]:
@@ -99,7 +119,9 @@ def _lines_with(content: bytes, needles: set[bytes]) -> list[bytes]:
     return [content[start:end] for start, end in spans]
 
 
-def _confirm(repo: Path, tree: dict[str, str], secrets: list[Secret], wanted: dict[str, set[int]], cache_dir: Path | None) -> None:
+def _confirm(
+    repo: Path, tree: dict[str, str], secrets: list[Secret], wanted: dict[str, set[int]], cache_dir: Path | None
+) -> None:
     from droids.security_compliance.secret_scan.runner import scan_files
 
     contents = read_blobs(repo, {tree[p] for p in wanted})

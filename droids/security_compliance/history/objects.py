@@ -25,7 +25,9 @@ def git(repo: Path, *args: str, check: bool = True, stdin: bytes | None = None) 
 
 def ref_tips(repo: Path) -> dict[str, str]:
     """Every ref (and HEAD) that points, directly or through a tag, at a commit: name -> commit id."""
-    out = git(repo, "for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)")
+    out = git(
+        repo, "for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
+    )
     tips: dict[str, str] = {}
     for line in out.decode("utf-8", "surrogateescape").splitlines():
         name, kind, sha, peeled_kind, peeled = line.split("\0")
@@ -53,7 +55,9 @@ def existing(repo: Path, shas: Iterable[str]) -> set[str]:
     wanted = list(dict.fromkeys(shas))
     if not wanted:
         return set()
-    out = git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin="".join(f"{s}\n" for s in wanted).encode())
+    out = git(
+        repo, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin="".join(f"{s}\n" for s in wanted).encode()
+    )
     return {line.split()[0] for line in out.decode().splitlines() if line.endswith(" commit")}
 
 
@@ -62,7 +66,12 @@ def blob_sizes(repo: Path, blobs: Iterable[str]) -> dict[str, int]:
     wanted = list(dict.fromkeys(blobs))
     if not wanted:
         return {}
-    out = git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)", stdin="".join(f"{b}\n" for b in wanted).encode())
+    out = git(
+        repo,
+        "cat-file",
+        "--batch-check=%(objectname) %(objecttype) %(objectsize)",
+        stdin="".join(f"{b}\n" for b in wanted).encode(),
+    )
     sizes = {}
     for line in out.decode().splitlines():
         parts = line.split()
@@ -91,16 +100,16 @@ def read_blobs(repo: Path, blobs: Iterable[str]) -> dict[str, bytes]:
     return contents
 
 
-def tree_blobs(repo: Path, commit: str) -> dict[str, str]:
-    """Path -> blob id of every file in `commit`'s tree (submodules and symlinks left out)."""
-    out = git(repo, "ls-tree", "-r", "-z", "--full-tree", commit)
+def tree_blobs(repo: Path, commit: str, max_bytes: int) -> dict[str, str]:
+    """Path -> blob id of every file in `commit`'s tree up to `max_bytes` (no submodules or symlinks)."""
+    out = git(repo, "ls-tree", "-r", "-z", "-l", "--full-tree", commit)
     files = {}
     for entry in out.split(b"\0"):
         if not entry:
             continue
         meta, path = entry.split(b"\t", 1)
-        mode, kind, sha = meta.split()
-        if kind == b"blob" and mode != b"120000":
+        mode, kind, sha, size = meta.split()
+        if kind == b"blob" and mode != b"120000" and int(size) <= max_bytes:
             files[path.decode("utf-8", "surrogateescape")] = sha.decode()
     return files
 

@@ -7,13 +7,13 @@ line with it, and where the secret is at HEAD.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from droids.core import gitio
 from droids.core.errors import DroidError
 from droids.security_compliance.history import objects
 from droids.security_compliance.history.collect import Collected, DiffRow, HitRow
@@ -43,11 +43,11 @@ class ScanOutcome:
 
 
 def scan_repository(repo: Path, state_dir: Path, since: str | None, cache_dir: Path | None) -> ScanOutcome:
-    from droids.security_compliance.history.parallel import collect_commits
-    from droids.security_compliance.secret_scan.runner import MAX_FILE_BYTES, settings_key
+    from droids.security_compliance.secret_scan.runner import settings_key
 
     started = time.perf_counter()
-    gitio.require_repo(repo, "a history scan")
+    if not repo.is_dir() or not objects.git(repo, "rev-parse", "--git-dir", check=False).strip():
+        raise DroidError(f"{repo}: not a git repository; a history scan needs one")  # a bare one will do
     result = ScanOutcome()
     notes = result.notes
     tips = objects.ref_tips(repo)
@@ -67,39 +67,21 @@ def scan_repository(repo: Path, state_dir: Path, since: str | None, cache_dir: P
         )
     store = HistoryStore(state_dir, settings_key(), notes)
     try:
-        old = store.tips()
-        old_present = objects.existing(repo, old.values())
-        rewritten = len(old_present) < len(set(old.values())) or bool(
-            objects.commit_list(repo, old_present, tips.values())
-        )
-        commits = objects.commit_list(repo, tips.values(), old_present | ({since_sha} if since_sha else set()))
-        collected, workers = collect_commits(repo, commits, store, MAX_FILE_BYTES, notes)
-        seq0 = store.next_seq()
-        order = {sha: seq0 + i for i, sha in enumerate(commits)}
-        with_hits = store.hit_keys() | {(h.blob, h.path) for h in collected.hits}
-        diff_rows = [(d, order[d.commit]) for d in collected.diffs if (d.blob, d.path) in with_hits]
-        # --since scans only part of the new commits: the tips may move on only if nothing is left out.
-        complete = since_sha is None or not objects.commit_list(repo, [since_sha], old_present)
-        store.save(collected.scanned, collected.hits, diff_rows, seq0 + len(commits), tips if complete else None)
-        if rewritten:
-            reachable = set(objects.commit_list(repo, tips.values(), []))
-            dropped = store.forget_commits(reachable)
-            notes.append(
-                f"history was rewritten since the last scan (a remembered ref tip is gone or no longer reachable):"
-                f" {dropped} commit(s) with findings are no longer reachable and are not reported"
-            )
+        collected, workers, incremental = _scan_new_commits(repo, store, tips, since_sha, result)
         in_range = set(objects.commit_list(repo, tips.values(), [since_sha])) if since_sha else None
         result.secrets = _introduced(store.hits(), store.commits(), in_range, set(result.shallow_boundary))
+        head_metrics = {}
+        if result.head and result.secrets:
+            memo = json.loads(store.meta("head_memo") or "{}")
+            head_metrics = locate_at_head(repo, result.head, [s.secret for s in result.secrets], cache_dir, memo)
+            store.set_meta("head_memo", json.dumps(memo))
     finally:
         store.close()
-    head_metrics = {}
-    if result.head and result.secrets:
-        head_metrics = locate_at_head(repo, result.head, [s.secret for s in result.secrets], cache_dir)
     notes += _collect_notes(collected)
     result.metrics = {
         "refs": len(tips),
         "commits_scanned": collected.commits,
-        "incremental": bool(old_present) and not rewritten,
+        "incremental": incremental,
         "blobs_new": len(collected.scanned),
         "diffs_seen": len(collected.diffs),
         "lines_added": collected.lines_added,
@@ -116,6 +98,40 @@ def scan_repository(repo: Path, state_dir: Path, since: str | None, cache_dir: P
         "duration_s": round(time.perf_counter() - started, 3),
     }
     return result
+
+
+def _scan_new_commits(
+    repo: Path, store: HistoryStore, tips: dict[str, str], since_sha: str | None, result: ScanOutcome
+) -> tuple[Collected, int, bool]:
+    """Scan the commits no earlier run scanned and record them; returns (what was found, workers, incremental)."""
+    from droids.security_compliance.history.parallel import collect_commits
+    from droids.security_compliance.secret_scan.runner import MAX_FILE_BYTES
+
+    old = store.tips()
+    old_present = objects.existing(repo, old.values())
+    rewritten = len(old_present) < len(set(old.values())) or bool(objects.commit_list(repo, old_present, tips.values()))
+    boundary = " ".join(sorted(result.shallow_boundary))
+    if old and store.meta("shallow") != boundary:  # deepened or unshallowed: older history appeared
+        result.notes.append("the clone's shallow boundary changed since the last scan: all of its history re-read")
+        old_present = set()
+    commits = objects.commit_list(repo, tips.values(), old_present | ({since_sha} if since_sha else set()))
+    collected, workers = collect_commits(repo, commits, store, MAX_FILE_BYTES, result.notes)
+    seq0 = store.next_seq()
+    order = {sha: seq0 + i for i, sha in enumerate(commits)}
+    with_hits = store.hit_keys() | {(h.blob, h.path) for h in collected.hits}
+    diff_rows = [(d, order[d.commit]) for d in collected.diffs if (d.blob, d.path) in with_hits]
+    # --since scans only part of the new commits: the tips may move on only if nothing is left out.
+    complete = since_sha is None or not objects.commit_list(repo, [since_sha], old_present)
+    store.save(collected.scanned, collected.hits, diff_rows, seq0 + len(commits), tips if complete else None)
+    if complete:
+        store.set_meta("shallow", boundary)
+    if rewritten:
+        dropped = store.forget_commits(set(objects.commit_list(repo, tips.values(), [])))
+        result.notes.append(
+            "history was rewritten since the last scan (a remembered ref tip is gone or no longer reachable):"
+            f" {dropped} commit(s) with findings are no longer reachable and are not reported"
+        )
+    return collected, workers, bool(old_present) and not rewritten
 
 
 def _resolve_since(repo: Path, since: str) -> str:

@@ -36,18 +36,22 @@ _TABLES = (
 
 class HistoryStore:
     def __init__(self, state_dir: Path, settings: str, notes: list[str]) -> None:
-        state_dir.mkdir(parents=True, exist_ok=True)
         self.path = state_dir / STATE_FILE
         try:
-            self._db = self._open(settings, notes)
+            state_dir.mkdir(parents=True, exist_ok=True)
+            self._db = self._open(str(self.path), settings, notes)
+        except (OSError, sqlite3.OperationalError) as exc:  # unwritable or locked: scan without memory
+            notes.append(f"history scan state {self.path} unusable ({exc}): scanned everything, remembered nothing")
+            self._db = self._open(":memory:", settings, [])
         except sqlite3.DatabaseError as exc:  # not a database, or a broken one: start over
             for suffix in ("", "-wal", "-shm", "-journal"):
                 self.path.with_name(STATE_FILE + suffix).unlink(missing_ok=True)
             notes.append(f"history scan state {self.path} was unreadable ({exc}) and has been reset: full re-scan")
-            self._db = self._open(settings, notes)
+            self._db = self._open(str(self.path), settings, notes)
 
-    def _open(self, settings: str, notes: list[str]) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+    @staticmethod
+    def _open(where: str, settings: str, notes: list[str]) -> sqlite3.Connection:
+        db = sqlite3.connect(where, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             for statement in _TABLES:
@@ -78,6 +82,13 @@ class HistoryStore:
 
     def hit_keys(self) -> set[BlobKey]:
         return set(self._db.execute("SELECT DISTINCT blob, path FROM hits").fetchall())
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def next_seq(self) -> int:
         return int(self._db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0])

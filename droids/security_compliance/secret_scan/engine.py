@@ -223,7 +223,7 @@ class SecretEngine:
             own.is_placeholder(kind, value)
             or own.is_in_template_expression(kind, value, line)
             or own.is_about_the_secret(kind, value, line)
-            or own.is_code(kind, value)
+            or own.is_code(kind, value, line)
             or own.is_identifier(kind, value, line)
             or own.is_labelled_digest(kind, value, line, above)
         )

@@ -10,7 +10,10 @@ they are not one.
   describes the secret (`existingSecret: desk-broker`, `secretName:`, `secretKeyRef:`,
   `password_file:`, `password_env:`, `secret_type = "Slack Token"`, `password_prompt =`,
   `password_label:`), as Helm charts, Kubernetes manifests, settings and plugins write them.
-- Code: a generic hit whose value is a call expression (`getpass.getpass()`, `vault.read(path)`).
+- Code: a generic hit whose value is a call expression (`getpass.getpass()`, `vault.read(path)`),
+  spans Markdown code spans (``BROKER_PASSWORD`, `STRIPE_KEY``), or is an identifier written as
+  code in prose (``each secret's `head_paths` ``); a code span holding digits or symbols
+  (``the password is `S3cr3t!` ``) is still reported.
 - Identifiers: a high-entropy value under a key that names an id (`"id": "7fb27b94..."` in a
   notebook cell, `"requestId":`, `run_uuid =`), as detect-secrets' own `is_likely_id_string` does
   for an `id` at the start of a line; not when the key also says secret, token, password or auth
@@ -57,6 +60,7 @@ _ABOUT_KEY = re.compile(
 )
 _ID_KEY = re.compile(r"(?:^|[_.-])(?:id|uuid|guid)$|[a-z](?:Id|Uuid|UUID|ID)$|^(?:uu|gu)?id$", re.IGNORECASE)
 _SECRET_WORD = re.compile(r"secret|token|pass|pwd|auth|cred|key", re.IGNORECASE)
+_CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z_.]*")  # a name without digits: `head_paths`, `cfg.token`
 _CALL = re.compile(r"[A-Za-z_][\w.]*\([^()]*\)")
 _SRI = re.compile(r"^(sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=_-]+$")
 
@@ -86,8 +90,12 @@ def is_identifier(secret_type: str, secret: str, line: str) -> bool:
     return key is not None and bool(_ID_KEY.search(key.group(1))) and not _SECRET_WORD.search(key.group(1))
 
 
-def is_code(secret_type: str, secret: str) -> bool:
-    return secret_type in _GENERIC and bool(_CALL.fullmatch(secret))
+def is_code(secret_type: str, secret: str, line: str) -> bool:
+    if secret_type not in _GENERIC:
+        return False
+    if _CALL.fullmatch(secret) or "`" in secret:
+        return True
+    return f"`{secret}`" in line and bool(_CODE_NAME.fullmatch(secret))
 
 
 def is_in_template_expression(secret_type: str, secret: str, line: str) -> bool:

@@ -10,6 +10,7 @@ If the workers fail, the scan falls back to this process and says so.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import subprocess
@@ -17,6 +18,7 @@ import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from subprocess import PIPE
 from typing import TYPE_CHECKING, Any
@@ -33,7 +35,8 @@ MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are skipped with a note: genera
 # ~2 MB/s; below this many uncached bytes one process is as fast.
 POOL_MIN_BYTES = 1_000_000
 MAX_WORKERS = 4
-ENGINE_VERSION = "2"  # bump when a change to this package changes what a scan finds (plugins/ counts itself)
+ENGINE_VERSION = "2"  # bump for a change outside this package that changes what a scan finds
+_SOURCE = Path(__file__).parent  # this package: engine, filters, prefilter and SEC001's plugins
 
 _engine_lock = threading.Lock()
 _engine: SecretEngine | None = None
@@ -53,17 +56,24 @@ class ScanOutcome:
 
 
 def settings_key() -> str:
-    """Everything besides a file's path and bytes that decides what its scan finds: the engine's
-    version, detect-secrets' version, the window size, and the digest of SEC001's own plugins
-    (which plugins there are and what they match), so editing or adding one invalidates the cache."""
+    """Everything besides a file's path and bytes that decides what its scan finds: detect-secrets'
+    version, the window size, and the digest of this package's source, which holds the engine,
+    SEC001's filters and its plugins (which plugins there are and what they match): editing or
+    adding any of them invalidates the cache."""
     from importlib.metadata import version
-
-    from droids.security_compliance.secret_scan.plugins import source_digest
 
     return (
         f"sec001/{ENGINE_VERSION};detect-secrets/{version('detect-secrets')};window={LONG_LINE}/{WINDOW_STEP}"
-        f";plugins={source_digest()}"
+        f";source={source_digest()}"
     )
+
+
+@cache
+def source_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(_SOURCE.rglob("*.py")):
+        digest.update(path.relative_to(_SOURCE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def scan_files(items: Iterable[tuple[str, bytes]], cache_dir: Path | None) -> ScanOutcome:

@@ -16,7 +16,10 @@ from tests.conftest import REPO_ROOT
 
 GOOD = {
     "benchmarks": [
-        {"name": "test_on_tick_end_to_end", "extra_info": {"p50_us": 20.0, "p99_us": 45.5, "max_us": 300.0, "n": 40000}},
+        {
+            "name": "test_on_tick_end_to_end",
+            "extra_info": {"p50_us": 20.0, "p99_us": 45.5, "max_us": 300.0, "n": 40000},
+        },
         {"name": "test_onnx_inference", "extra_info": {"p50_us": 7.0, "p99_us": 12.0, "max_us": 110.0}},
     ]
 }
@@ -68,7 +71,17 @@ def _with(key: str, value: object) -> dict:
         (_with("p99_us", 400.0), r"expected p50_us <= p99_us <= max_us, got 20\.0, 400\.0, 300\.0"),
         (_with("n", 0), r"extra_info\.n: expected a positive number of timed calls, got 0"),
     ],
-    ids=["missing", "not-json", "not-pytest-benchmark", "stage-missing", "p99-missing", "negative", "text", "unordered", "n0"],
+    ids=[
+        "missing",
+        "not-json",
+        "not-pytest-benchmark",
+        "stage-missing",
+        "p99-missing",
+        "negative",
+        "text",
+        "unordered",
+        "n0",
+    ],
 )
 def test_bad_benchmark_json(repo: Path, tmp_path: Path, content: object, message: str) -> None:
     path = tmp_path / "bench.json" if content is None else _json(tmp_path, content)
@@ -81,9 +94,18 @@ def test_bad_benchmark_json(repo: Path, tmp_path: Path, content: object, message
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (("on_tick_p99_us: 50000", "on_tick_p99_us: -5"), r"budgets\.yaml:7: budgets\.on_tick_p99_us: Input should be greater than 0"),
-        (("  onnx_p99_us: 5000               # one model inference: 5 ms\n", ""), r"budgets\.yaml:\d+: budgets\.onnx_p99_us: Field required"),
-        (("on_tick_p99_us: 50000", "on_tick_p99_us: fast"), r"budgets\.on_tick_p99_us: Input should be a valid integer"),
+        (
+            ("on_tick_p99_us: 50000", "on_tick_p99_us: -5"),
+            r"budgets\.yaml:7: budgets\.on_tick_p99_us: Input should be greater than 0",
+        ),
+        (
+            ("  onnx_p99_us: 5000               # one model inference: 5 ms\n", ""),
+            r"budgets\.yaml:\d+: budgets\.onnx_p99_us: Field required",
+        ),
+        (
+            ("on_tick_p99_us: 50000", "on_tick_p99_us: fast"),
+            r"budgets\.on_tick_p99_us: Input should be a valid integer",
+        ),
     ],
     ids=["negative", "missing", "not-a-number"],
 )
@@ -100,10 +122,23 @@ def test_a_bad_budgets_yaml_is_bad_input(repo: Path, tmp_path: Path, edit: tuple
 @pytest.mark.parametrize(
     ("perf_yaml", "message"),
     [
-        ("version: 1\nstages: {on_tick: {benchmark: t, budget: ontick_p99}}\n", r"perf\.yaml:2: stages\.on_tick\.budget: Value error, expected a budget of budgets\.yaml \(on_tick_p99_us, onnx_p99_us\)"),
-        ("version: 1\nruns: {min: 5, max: 2}\n", r"perf\.yaml:2: runs: Value error, runs\.max must not be below runs\.min"),
-        ("version: 1\nregression: {statistics: [p90]}\n", r"perf\.yaml:2: regression\.statistics\.0: Input should be 'p50' or 'p99'"),
-        ("version: 1\nbenchmark: {timeout_s: 0}\n", r"perf\.yaml:2: benchmark\.timeout_s: Input should be greater than 0"),
+        (
+            "version: 1\nstages: {on_tick: {benchmark: t, budget: ontick_p99}}\n",
+            r"perf\.yaml:2: stages\.on_tick\.budget: Value error, "
+            r"expected a budget of budgets\.yaml \(on_tick_p99_us, onnx_p99_us\)",
+        ),
+        (
+            "version: 1\nruns: {min: 5, max: 2}\n",
+            r"perf\.yaml:2: runs: Value error, runs\.max must not be below runs\.min",
+        ),
+        (
+            "version: 1\nregression: {statistics: [p90]}\n",
+            r"perf\.yaml:2: regression\.statistics\.0: Input should be 'p50' or 'p99'",
+        ),
+        (
+            "version: 1\nbenchmark: {timeout_s: 0}\n",
+            r"perf\.yaml:2: benchmark\.timeout_s: Input should be greater than 0",
+        ),
     ],
     ids=["unknown-budget", "runs-order", "statistic", "timeout"],
 )

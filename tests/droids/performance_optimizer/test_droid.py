@@ -47,7 +47,18 @@ CHANGE = ("trading_core/engine/pipeline.py",)
         (_task("ask", "ask", CHANGE, request="does the engine leak memory?"), {"static", "profiling"}),
         (_task("run", "run", CHANGE), {"static", "budget"}),
     ],
-    ids=["pre-commit", "ci-core", "ci-budgets", "ci-other-python", "ci-docs", "audit", "ask-speed", "ask-profile", "ask-memory", "run"],
+    ids=[
+        "pre-commit",
+        "ci-core",
+        "ci-budgets",
+        "ci-other-python",
+        "ci-docs",
+        "audit",
+        "ask-speed",
+        "ask-profile",
+        "ask-memory",
+        "run",
+    ],
 )
 def test_each_mode_runs_its_checks(task: Task, expected: set[str]) -> None:
     checks = {"static": static_check, "budget": budget_check, "profiling": profiling_check}
@@ -61,7 +72,7 @@ def test_each_mode_runs_its_checks(task: Task, expected: set[str]) -> None:
         ("is on_tick fast enough?", ["trigger 'fast'", "trigger 'OnTick'"]),
         ("Why is ONNX inference so slow?", ["trigger 'slow'", "trigger 'ONNX'"]),
         ("check the latency budgets", ["trigger 'latency'", "trigger 'budget'"]),
-        ("do we have a memory leak in the engine", ["trigger 'memory leak'"]),
+        ("where is the bottleneck in the hot path?", ["trigger 'bottleneck'", "trigger 'hot path'"]),
     ],
 )
 def test_speed_questions_route_here_and_not_to_security(request_text: str, reasons: list[str]) -> None:
@@ -97,5 +108,5 @@ def test_ask_is_on_tick_fast_enough_answers_with_p99_against_the_budgets(tmp_pat
     assert "Asked performance-optimizer (trigger 'fast', trigger 'OnTick')." in answer
     assert "- on_tick: p99 " in answer and "vs budget 50,000 us: within budget" in answer
     assert "- onnx_inference: p99 " in answer and "vs budget 5,000 us: within budget" in answer
-    assert "Verdict: fast enough" in answer
+    assert "In short: fast enough" in answer
     assert droid.metrics["budget"]["runs"] >= 3

@@ -36,6 +36,7 @@ def test_cprofile_tables_name_the_pipeline_and_its_hotspots(tmp_path: Path) -> N
     hotspots = [f for f in report.findings if f.rule == "PERF020"]
     assert hotspots and all(f.severity.value == "info" and f.share >= 0.1 for f in hotspots)  # type: ignore[attr-defined]
     assert all(" at 0x" not in f.message for f in hotspots)  # fingerprints must not carry addresses
+    assert all(f.path and f.path.startswith("trading_core/") for f in hotspots)  # C functions: the pipeline entry
 
 
 def test_py_spy_records_a_flame_graph_or_says_why_not(tmp_path: Path) -> None:
@@ -85,6 +86,7 @@ def test_a_leak_in_a_copy_of_the_pipeline_is_caught(tmp_path: Path) -> None:
     assert finding.rule == "PERF021" and finding.severity.value == "high"
     assert report.memory.kb_per_100k_ticks > 2000  # a tuple of four per tick: ~100 bytes each
     assert "KB per 100,000 ticks" in finding.message
+    assert finding.path == "trading_core/engine/pipeline.py" and finding.line is not None  # Engine.on_tick
 
 
 def test_the_real_pipeline_does_not_grow(tmp_path: Path) -> None:

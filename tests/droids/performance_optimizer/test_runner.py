@@ -15,10 +15,10 @@ from droids.core.errors import DroidError
 from droids.performance_optimizer.bench.gate import evaluate
 from droids.performance_optimizer.bench.runner import run_suite
 from droids.performance_optimizer.policy import load_perf_policy
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, git
 from tests.droids.performance_optimizer.pipeline_copy import add_crash, make_repo
 
-FAST = '''
+FAST = """
 def test_on_tick_end_to_end(benchmark):
     benchmark.extra_info.update({"p50_us": 20.0, "p99_us": 40.0, "max_us": 90.0, "n": 1000})
     benchmark.pedantic(lambda: None, rounds=1)
@@ -27,9 +27,15 @@ def test_on_tick_end_to_end(benchmark):
 def test_onnx_inference(benchmark):
     benchmark.extra_info.update({"p50_us": 8.0, "p99_us": 15.0, "max_us": 30.0})
     benchmark.pedantic(lambda: None, rounds=1)
-'''
-HANGS = FAST.replace('benchmark.pedantic(lambda: None, rounds=1)\n\n\ndef test_onnx', "while True:\n        pass\n\n\ndef test_onnx", 1)
-RAISES = FAST.replace("benchmark.extra_info.update({\"p50_us\": 20.0", "raise KeyError('no quote for NQ')\n    benchmark.extra_info.update({\"p50_us\": 20.0", 1)
+"""
+HANGS = FAST.replace(
+    "benchmark.pedantic(lambda: None, rounds=1)\n\n\ndef test_onnx", "while True:\n        pass\n\n\ndef test_onnx", 1
+)
+RAISES = FAST.replace(
+    'benchmark.extra_info.update({"p50_us": 20.0',
+    "raise KeyError('no quote for NQ')\n    benchmark.extra_info.update({\"p50_us\": 20.0",
+    1,
+)
 NO_FIGURES = FAST.replace('"p99_us": 40.0, ', "", 1)
 
 
@@ -97,7 +103,8 @@ def test_an_exception_in_the_copied_pipeline_is_a_crash_finding(tmp_path: Path) 
         (FAST, "version: 1\nbenchmark: {path: missing.py}\n", r"benchmark\.path: missing\.py is not a file"),
         (
             FAST,
-            "version: 1\nbenchmark: {path: bench_suite.py}\nstages: {on_tick: {benchmark: test_nothing_like_it, budget: on_tick_p99_us}}\n",
+            "version: 1\nbenchmark: {path: bench_suite.py}\n"
+            "stages: {on_tick: {benchmark: test_nothing_like_it, budget: on_tick_p99_us}}\n",
             r"no benchmark matched the stages of perf\.yaml",
         ),
         (NO_FIGURES, "", r"extra_info\.p99_us: expected a number of microseconds >= 0, got nothing"),
@@ -116,3 +123,37 @@ def test_a_suite_that_cannot_be_run_as_configured_is_bad_input(
 
     with pytest.raises(DroidError, match=message):
         _evaluate(repo)
+
+
+def _committed(repo: Path) -> None:
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "dev@example.com")
+    git(repo, "config", "user.name", "Dev")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+
+
+def test_a_base_without_the_suite_gives_no_side_by_side_comparison(tmp_path: Path) -> None:
+    repo = _suite(tmp_path, FAST)
+    (repo / "bench_suite.py").rename(repo / "later.py")
+    _committed(repo)  # the base has no bench_suite.py
+    (repo / "later.py").rename(repo / "bench_suite.py")
+
+    result = evaluate(repo, repo / "policies", repo / ".droid", profile="ci", base="main", time_limit_s=120)
+
+    assert result.findings == []
+    assert result.reference.kind == "none"
+    assert any("has no bench_suite.py: no side-by-side comparison" in n for n in result.notes)
+
+
+def test_a_base_whose_suite_fails_falls_back_and_does_not_block_the_head(tmp_path: Path) -> None:
+    repo = _suite(tmp_path, RAISES)
+    _committed(repo)  # the base crashes
+    (repo / "bench_suite.py").write_text(FAST)  # the change fixes it
+
+    result = evaluate(repo, repo / "policies", repo / ".droid", profile="ci", base="main", time_limit_s=120)
+
+    assert result.failure is None and result.findings == []
+    assert result.reference.kind == "none"
+    assert any("the base's suite failed" in n and "no quote for NQ" in n for n in result.notes)
+    assert len(result.head_runs) == 1

@@ -34,21 +34,34 @@ BLOCKING = [
     ("json dump", "import json\ndef on_tick(self, t):\n    json.dump(t, self.fh)\n", [3]),
     (
         "reached through self.helper",
-        "import time\nclass S:\n    def on_tick(self, t):\n        self._wait()\n    def _wait(self):\n        time.sleep(0.1)\n",
+        "import time\nclass S:\n    def on_tick(self, t):\n"
+        "        self._wait()\n    def _wait(self):\n        time.sleep(0.1)\n",
         [6],
     ),
-    ("reached through a module function", "import time\ndef on_tick(t):\n    pause()\ndef pause():\n    time.sleep(1)\n", [5]),
     (
-        "@hot_path decorator",
-        "import time\nfrom trading_core.latency.hot_path import hot_path\n@hot_path\ndef update(t):\n    time.sleep(1)\n",
+        "reached through a module function",
+        "import time\ndef on_tick(t):\n    pause()\ndef pause():\n    time.sleep(1)\n",
         [5],
     ),
-    ("@latency.hot_path attribute form", "import time\nimport latency\n@latency.hot_path\ndef update(t):\n    time.sleep(1)\n", [5]),
+    (
+        "@hot_path decorator",
+        "import time\nfrom trading_core.latency.hot_path import hot_path\n"
+        "@hot_path\ndef update(t):\n    time.sleep(1)\n",
+        [5],
+    ),
+    (
+        "@latency.hot_path attribute form",
+        "import time\nimport latency\n@latency.hot_path\ndef update(t):\n    time.sleep(1)\n",
+        [5],
+    ),
 ]
 NOT_BLOCKING = [
     ("not hot", "import time\ndef refresh():\n    time.sleep(1)\n"),
     ("called from a cold function only", "import time\ndef main():\n    pause()\ndef pause():\n    time.sleep(1)\n"),
-    ("nested def is not run per tick", "import time\ndef on_tick(t):\n    def later():\n        time.sleep(1)\n    return later\n"),
+    (
+        "nested def is not run per tick",
+        "import time\ndef on_tick(t):\n    def later():\n        time.sleep(1)\n    return later\n",
+    ),
     ("a local function named open", "def open(x):\n    return x\ndef on_tick(t):\n    open(t)\n"),
     ("asyncio.sleep awaited (PERF008's domain)", "import asyncio\nasync def on_tick(t):\n    await asyncio.sleep(0)\n"),
     ("a blocking call in async def is PERF008, not PERF001", "import time\nasync def on_tick(t):\n    time.sleep(1)\n"),
@@ -67,7 +80,11 @@ def test_perf001_stays_quiet(source: str) -> None:
 
 
 LOGGING = [
-    ("logger.info", "import logging\nlog = logging.getLogger(__name__)\ndef on_tick(t):\n    log.info('tick %s', t)\n", [4]),
+    (
+        "logger.info",
+        "import logging\nlog = logging.getLogger(__name__)\ndef on_tick(t):\n    log.info('tick %s', t)\n",
+        [4],
+    ),
     ("module logging.warning", "import logging\ndef on_tick(t):\n    logging.warning('x')\n", [3]),
     ("self.logger.error outside except", "def on_tick(self, t):\n    self.logger.error('late tick')\n", [2]),
     (
@@ -78,12 +95,19 @@ LOGGING = [
     ),
     ("log(INFO)", "import logging\ndef on_tick(self, t):\n    self.log.log(logging.INFO, 'x')\n", [3]),
     ("print", "def on_bar(b):\n    print(b)\n", [2]),
-    ("info inside except still per tick", "def on_tick(self, t):\n    try:\n        f(t)\n    except KeyError:\n        self.log.info('x')\n", [5]),
+    (
+        "info inside except still per tick",
+        "def on_tick(self, t):\n    try:\n        f(t)\n    except KeyError:\n        self.log.info('x')\n",
+        [5],
+    ),
 ]
 NOT_LOGGING = [
     ("debug", "def on_tick(self, t):\n    self.log.debug('tick %s', t)\n"),
     ("log(DEBUG)", "import logging\ndef on_tick(self, t):\n    self.log.log(logging.DEBUG, 'x')\n"),
-    ("error in an except handler", "def on_tick(self, t):\n    try:\n        f(t)\n    except KeyError:\n        self.log.exception('bad tick')\n"),
+    (
+        "error in an except handler",
+        "def on_tick(self, t):\n    try:\n        f(t)\n    except KeyError:\n        self.log.exception('bad tick')\n",
+    ),
     ("an event log's record method", "def on_tick(self, t):\n    self.log.record(t.ts_us, 'reject')\n"),
     ("print replaced by an import", "from rich import print\ndef on_tick(t):\n    print(t)\n"),
     ("not hot", "import logging\ndef report():\n    logging.info('x')\n"),
@@ -157,7 +181,11 @@ NOT_FRONT = [
     ("pop() from the end", "def on_tick(self, t):\n    self.stack.pop()\n"),
     ("popleft of a deque", "def on_tick(self, t):\n    self.window.popleft()\n"),
     ("pop(0) on a dict", "def on_tick(self, t):\n    pending = {}\n    pending.pop(0, None)\n"),
-    ("dict attribute", "class E:\n    def __init__(self):\n        self.by_id = {}\n    def on_tick(self, t):\n        self.by_id.pop(0)\n"),
+    (
+        "dict attribute",
+        "class E:\n    def __init__(self):\n        self.by_id = {}\n"
+        "    def on_tick(self, t):\n        self.by_id.pop(0)\n",
+    ),
     ("del d[0] on a dict", "def on_tick(t):\n    d = dict()\n    del d[0]\n"),
     ("del of a slice from the end", "def on_tick(self, t):\n    del self.window[-1]\n"),
 ]
@@ -186,14 +214,26 @@ MEMBERSHIP = [
         [6],
     ),
     ("inline list comprehension", "def on_tick(t):\n    return [x for x in t.a if x in [y.id for y in t.b]]\n", [2]),
-    ("module-level list in a while loop", "BLOCKED = []\ndef on_tick(t):\n    while t.sym in BLOCKED:\n        t = t.next\n", [3]),
+    (
+        "module-level list in a while loop",
+        "BLOCKED = []\ndef on_tick(t):\n    while t.sym in BLOCKED:\n        t = t.next\n",
+        [3],
+    ),
     ("annotated list", "def on_tick(t):\n    ids: list[int] = load()\n    for x in t.a:\n        x in ids\n", [4]),
 ]
 NOT_MEMBERSHIP = [
-    ("a set", "def on_tick(self, t):\n    seen = set()\n    for o in self.orders:\n        if o.id in seen:\n            pass\n"),
+    (
+        "a set",
+        "def on_tick(self, t):\n    seen = set()\n"
+        "    for o in self.orders:\n        if o.id in seen:\n            pass\n",
+    ),
     ("outside any loop", "def on_tick(self, t):\n    ids = []\n    return t.id in ids\n"),
     ("a small literal", "def on_tick(t):\n    for x in t.a:\n        if x in ['ES', 'NQ']:\n            pass\n"),
-    ("a dict attribute", "class E:\n    def __init__(self):\n        self.m = {}\n    def on_tick(self, t):\n        for x in t.a:\n            x in self.m\n"),
+    (
+        "a dict attribute",
+        "class E:\n    def __init__(self):\n        self.m = {}\n"
+        "    def on_tick(self, t):\n        for x in t.a:\n            x in self.m\n",
+    ),
 ]
 
 
@@ -222,7 +262,8 @@ QUADRATIC = [
     ),
     (
         "a full pass over what on_tick appends to",
-        "class E:\n    def on_tick(self, t):\n        self.history.append(t.mid)\n        avg = sum(self.history) / len(self.history)\n",
+        "class E:\n    def on_tick(self, t):\n        self.history.append(t.mid)\n"
+        "        avg = sum(self.history) / len(self.history)\n",
         [4],
     ),
     (
@@ -250,7 +291,8 @@ NOT_QUADRATIC = [
     ),
     (
         "a pass over a collection grown only off the hot path",
-        "class E:\n    def load(self, x):\n        self.levels.append(x)\n    def on_tick(self, t):\n        m = max(self.levels)\n",
+        "class E:\n    def load(self, x):\n        self.levels.append(x)\n"
+        "    def on_tick(self, t):\n        m = max(self.levels)\n",
     ),
 ]
 
@@ -267,14 +309,21 @@ def test_perf007_stays_quiet(source: str) -> None:
 
 ASYNC_BLOCKING = [
     ("time.sleep in a coroutine", "import time\nasync def feed(ws):\n    time.sleep(1)\n", [3]),
-    ("requests in an async on_tick", "import requests\nclass B:\n    async def on_tick(self, t):\n        requests.get('http://x')\n", [4]),
+    (
+        "requests in an async on_tick",
+        "import requests\nclass B:\n    async def on_tick(self, t):\n        requests.get('http://x')\n",
+        [4],
+    ),
     ("open in a coroutine", "async def save(t):\n    with open('f', 'w') as f:\n        f.write('x')\n", [2]),
     ("subprocess in a coroutine", "import subprocess\nasync def notify():\n    subprocess.run(['x'])\n", [3]),
 ]
 NOT_ASYNC_BLOCKING = [
     ("awaited asyncio.sleep", "import asyncio\nasync def feed():\n    await asyncio.sleep(1)\n"),
     ("handed to a thread", "import asyncio, time\nasync def feed():\n    await asyncio.to_thread(time.sleep, 1)\n"),
-    ("in a nested plain function", "import time\nasync def feed():\n    def later():\n        time.sleep(1)\n    return later\n"),
+    (
+        "in a nested plain function",
+        "import time\nasync def feed():\n    def later():\n        time.sleep(1)\n    return later\n",
+    ),
     ("sync function", "import time\ndef feed():\n    time.sleep(1)\n"),
 ]
 
@@ -291,9 +340,21 @@ def test_perf008_stays_quiet(source: str) -> None:
 
 SPAWNS = [
     ("threading.Thread", "import threading\ndef on_tick(t):\n    threading.Thread(target=f).start()\n", [3]),
-    ("from threading import Thread", "from threading import Thread\ndef on_tick(t):\n    Thread(target=f).start()\n", [3]),
-    ("process pool", "from concurrent.futures import ProcessPoolExecutor\ndef on_bar(b):\n    ProcessPoolExecutor()\n", [3]),
-    ("multiprocessing.Process", "import multiprocessing as mp\ndef on_tick(t):\n    mp.Process(target=f).start()\n", [3]),
+    (
+        "from threading import Thread",
+        "from threading import Thread\ndef on_tick(t):\n    Thread(target=f).start()\n",
+        [3],
+    ),
+    (
+        "process pool",
+        "from concurrent.futures import ProcessPoolExecutor\ndef on_bar(b):\n    ProcessPoolExecutor()\n",
+        [3],
+    ),
+    (
+        "multiprocessing.Process",
+        "import multiprocessing as mp\ndef on_tick(t):\n    mp.Process(target=f).start()\n",
+        [3],
+    ),
     ("asyncio.run", "import asyncio\ndef on_tick(t):\n    asyncio.run(send(t))\n", [3]),
 ]
 NOT_SPAWNS = [

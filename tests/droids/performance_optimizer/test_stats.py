@@ -23,7 +23,9 @@ NOISE = [32.4, 35.1, 20.7, 29.6, 33.3, 33.2, 20.7, 19.3, 38.1, 30.6, 20.3, 33.8]
     ],
     ids=["busy-loop", "busy-loop-paired", "noise", "worst-noise", "unsure", "just-beyond"],
 )
-def test_verdicts_at_a_tolerance_of_100_percent(head: list[float], reference: list[float], paired: bool, verdict: str) -> None:
+def test_verdicts_at_a_tolerance_of_100_percent(
+    head: list[float], reference: list[float], paired: bool, verdict: str
+) -> None:
     c = compare(head, reference, paired=paired, tolerance=1.0, confidence=0.95, resamples=2000)
 
     assert c.verdict == verdict
@@ -32,13 +34,24 @@ def test_verdicts_at_a_tolerance_of_100_percent(head: list[float], reference: li
 def test_the_noise_of_unchanged_runs_never_confirms_a_regression() -> None:
     # every way of picking 3 baseline runs and the 3 runs after them from the measured noise
     for start in range(len(NOISE) - 5):
-        c = compare(NOISE[start + 3 : start + 6], NOISE[start : start + 3], paired=False, tolerance=1.0, confidence=0.95, resamples=2000)
+        c = compare(
+            NOISE[start + 3 : start + 6],
+            NOISE[start : start + 3],
+            paired=False,
+            tolerance=1.0,
+            confidence=0.95,
+            resamples=2000,
+        )
         assert c.verdict != "regressed", (start, c)
 
 
 def test_how_sure_is_the_share_of_resamples_beyond_the_tolerance() -> None:
-    sure = compare([2030.0, 2110.0, 2050.0], [20.1, 33.5, 30.0], paired=False, tolerance=1.0, confidence=0.95, resamples=2000)
-    unsure = compare([80.0, 90.0, 30.0], [30.0, 31.0, 32.0], paired=False, tolerance=1.0, confidence=0.95, resamples=2000)
+    sure = compare(
+        [2030.0, 2110.0, 2050.0], [20.1, 33.5, 30.0], paired=False, tolerance=1.0, confidence=0.95, resamples=2000
+    )
+    unsure = compare(
+        [80.0, 90.0, 30.0], [30.0, 31.0, 32.0], paired=False, tolerance=1.0, confidence=0.95, resamples=2000
+    )
 
     assert sure.p_beyond == 1.0 and sure.low > 2.0
     assert 0.3 < unsure.p_beyond < 1.0 and unsure.low < 2.0 < unsure.estimate

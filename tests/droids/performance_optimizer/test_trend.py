@@ -16,7 +16,10 @@ from tests.conftest import REPO_ROOT
 def _bench_json(tmp_path: Path, name: str, on_tick_p99: float) -> Path:
     data = {
         "benchmarks": [
-            {"name": "test_on_tick_end_to_end", "extra_info": {"p50_us": 20.0, "p99_us": on_tick_p99, "max_us": 120_000.0}},
+            {
+                "name": "test_on_tick_end_to_end",
+                "extra_info": {"p50_us": 20.0, "p99_us": on_tick_p99, "max_us": 120_000.0},
+            },
             {"name": "test_onnx_inference", "extra_info": {"p50_us": 7.0, "p99_us": 12.0, "max_us": 110.0}},
         ]
     }

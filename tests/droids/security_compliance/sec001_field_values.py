@@ -111,9 +111,9 @@ def ifttt_key(seed: int = 0) -> tuple[str, str]:
 
 def google_chat(seed: int = 0) -> tuple[str, str]:
     token = _token("gchat", seed, _ALNUM + "-_", 43)
-    api_key = "AI" + "za" + _token("gkey", seed, _ALNUM, 33)
+    google = "AI" + "za" + _token("gkey", seed, _ALNUM, 33)
     url = "https://chat." + "googleapis.com/v1/spaces/AAAA" + _token("space", seed, _ALNUM, 7) + "/messages?"
-    return url + "key=" + api_key + "&" + "token=" + token + "%3D", token + "%3D"
+    return url + "key=" + google + "&" + "token=" + token + "%3D", token + "%3D"
 
 
 def mattermost(seed: int = 0) -> tuple[str, str]:

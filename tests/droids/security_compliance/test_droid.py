@@ -1,4 +1,6 @@
-"""The security-compliance droid on real git repositories: what it scans, suppresses, skips and keeps."""
+"""The security-compliance droid's SEC001 on real git repositories: what it scans, suppresses, skips
+and keeps. SEC001 runs through the same `run_checks` loop as the droid, alone: the droid's other
+checks (and the policies some of them need) have their own tests."""
 
 from __future__ import annotations
 
@@ -11,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from droids.core import gitio
+from droids.core.checks import run_checks
 from droids.core.errors import DroidError
 from droids.core.models import DroidReport, TargetKind, Targets, Task
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
-from droids.security_compliance import SecurityComplianceDroid
+from droids.security_compliance import SecurityComplianceDroid, sec001_hardcoded_secret
 from droids.security_compliance.secret_scan import runner
 from tests.conftest import git
 from tests.droids.security_compliance import sec001_field_values as fv
@@ -38,7 +41,14 @@ def _run(repo: Path, kind: TargetKind, paths: list[str] | None = None, base: str
     )
     droid = Registry([SecurityComplianceDroid]).get("security-compliance")
     assert droid is not None
-    return droid.run(task, DroidContext(repo / ".droid"))
+    return run_checks(droid.card.name, (sec001_hardcoded_secret,), task, DroidContext(repo / ".droid"))
+
+
+def test_sec001_is_one_of_the_droids_checks_and_rules() -> None:
+    from droids.security_compliance import droid
+
+    assert sec001_hardcoded_secret in droid.CHECKS
+    assert "SEC001" in {rule.id for rule in SecurityComplianceDroid.RULES}
 
 
 def _where(report: DroidReport) -> list[tuple[str | None, int | None, bool]]:
@@ -220,29 +230,25 @@ def test_a_new_scanner_version_does_not_reuse_old_results(git_repo: Path, monkey
     assert (report.metrics["files_scanned"], report.metrics["cache_hits"]) == (1, 0)
 
 
-def test_a_change_to_sec001s_own_plugins_does_not_reuse_old_results(
-    git_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize("edited", ["plugins/webhooks.py", "false_positives.py"])
+def test_a_change_to_the_scanner_or_its_plugins_does_not_reuse_old_results(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, edited: str
 ) -> None:
     import shutil
 
-    from droids.security_compliance.secret_scan import plugins
-
     _stage(git_repo, "k.py", f'K = "{sv.aws_access_key(22)}"\n')
     _run(git_repo, "staged")
-    copy = tmp_path / "plugins"
-    shutil.copytree(Path(plugins.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(plugins, "_HERE", copy)
-    plugins.source_digest.cache_clear()
+    copy = tmp_path / "secret_scan"
+    shutil.copytree(Path(runner.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(runner, "_SOURCE", copy)
+    monkeypatch.setattr(runner, "source_digest", runner.source_digest.__wrapped__)  # no memo in this test
     same = runner.settings_key()
-    (copy / "webhooks.py").write_text((copy / "webhooks.py").read_text() + "\n# a new pattern\n")
-    plugins.source_digest.cache_clear()
-    monkeypatch.setattr(plugins, "source_digest", plugins.source_digest)  # cleared again after the test
+    (copy / edited).write_text((copy / edited).read_text() + "\n# a new pattern\n")
 
     report = _run(git_repo, "staged")
 
-    assert same != runner.settings_key() and ";plugins=" in same
+    assert ";source=" in same and same != runner.settings_key()
     assert (report.metrics["files_scanned"], report.metrics["cache_hits"]) == (1, 0)
-    plugins.source_digest.cache_clear()
 
 
 def test_a_damaged_cache_is_reset_not_trusted(git_repo: Path) -> None:

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from droids.core.checks import run_checks
 from droids.core.models import Targets, Task
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
-from droids.security_compliance import SecurityComplianceDroid
+from droids.security_compliance import SecurityComplianceDroid, sec001_hardcoded_secret
 from droids.security_compliance.secret_scan.runner import scan_content
 from tests.conftest import git
 from tests.droids.security_compliance import sec001_field_values as fv
@@ -160,10 +161,9 @@ def test_the_corpus_audits_clean_in_a_git_repo_and_a_planted_key_is_the_only_fin
     droid = Registry([SecurityComplianceDroid]).get("security-compliance")
     assert droid is not None
 
-    report = droid.run(task, DroidContext(git_repo / ".droid"))
+    report = run_checks(droid.card.name, (sec001_hardcoded_secret,), task, DroidContext(git_repo / ".droid"))
 
-    sec001 = [f for f in report.findings if f.rule == "SEC001"]
-    assert [(f.path, f.line, f.message.split(" hard-coded")[0]) for f in sec001] == [
+    assert [(f.path, f.line, f.message.split(" hard-coded")[0]) for f in report.findings] == [
         ("src/desk/feeds/leak.py", 1, "Twelve Data API Key")
     ]
     assert report.metrics["files"] >= len(FILES)

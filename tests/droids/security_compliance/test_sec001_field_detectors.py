@@ -3,7 +3,11 @@ what it must leave alone. Values are built at run time (`sec001_field_values.py`
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -230,3 +234,29 @@ def test_config_only_patterns_are_part_of_the_denylist(module: str) -> None:
         assert plugin.config_only <= set(plugin.denylist)
         assert all(isinstance(p, re.Pattern) and "secret" in p.groupindex for p in plugin.denylist)
         assert set(plugin.patterns_for("a.py")) <= set(plugin.denylist) == set(plugin.patterns_for("a.yaml"))
+
+
+def test_detect_secrets_cli_loads_the_plugins_and_its_baseline_suppresses_their_findings(tmp_path: Path) -> None:
+    """`detect-secrets scan -p FILE ...` (the CLI, in a subprocess) reports the new types with the
+    same hashes SEC001 computes, so a baseline written that way accepts SEC001's findings."""
+    from droids.security_compliance.secret_scan.plugins import module_files
+
+    values = _values()
+    text = f'TWELVE_DATA_API_KEY = "{values["td"]}"\nHOOK = "{values["discord"]}"\n'
+    (tmp_path / "feed.py").write_text(text)
+    plugin_args = [arg for module in module_files() for arg in ("-p", str(module))]
+    out = subprocess.run(
+        [sys.executable, "-m", "detect_secrets", "scan", *plugin_args, "feed.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    baseline = json.loads(out)
+    listed = {(e["type"], e["hashed_secret"]) for e in baseline["results"]["feed.py"]}
+    scan = scan_content("feed.py", text.encode())
+
+    assert {(h.secret_type, h.hashed_secret) for h in scan.hits if h.secret_type in fv.FIELD_TYPES} <= listed
+    assert {p["name"] for p in baseline["plugins_used"]} >= {"TwelveDataKeyDetector", "WebhookUrlDetector"}
+    findings = findings_for("feed.py", scan, frozenset(h for _, h in listed))
+    assert [f.suppressed for f in findings] == [True, True]

@@ -56,6 +56,8 @@ MUST_FLAG = [
     ("data/vendor.py", 'FEED = {{"primary": "{twelve}"}}\n', 1, "Hex High Entropy String", Severity.HIGH, "twelve"),
     # a key that names an id but also a secret is still a secret
     ("vault.json", '{{"tokenId": "{twelve}"}}\n', 1, "Hex High Entropy String", Severity.HIGH, "twelve"),
+    # a password written as code in prose is still a password
+    ("docs/ops.md", "db password: `{password}`\n", 1, "Secret Keyword", Severity.HIGH, "password"),
     # a digest-length hex value in a block that does not say it holds digests is still reported
     ("data/keys.py", 'KEYS = {{\n    "feed": "{sha256}",\n}}\n', 2, "Hex High Entropy String", Severity.HIGH, "sha256"),
 ]  # fmt: skip
@@ -82,6 +84,7 @@ MUST_NOT_FLAG = [
     ),
     ("plugin.py", 'class BrokerTokenDetector:\n    secret_type = "Broker Token"\n    password_prompt = "Password: "\n'),
     ("notes.md", '`config.get("password")`, `getpass.getpass()`;\n'),
+    ("prose.py", '"""Fill each secret\'s `head_paths`; or (`API_KEY`, `BROKER_PASSWORD`, `STRIPE_KEY`; ...)"""\n'),
     ("group_vars.yml", "db_password: \"{{{{ lookup('hashi_vault', 'secret=desk/data:pw') }}}}\"\n"),
     ("sums.py", 'EXPECTED_SHA256 = {{\n    "data/a.csv": "{sha256}",\n    "data/b.csv": "{sha256}",\n}}\n'),
     ("settings.toml", '[production]\ndb_password = "@get DB_PASSWORD"\n'),

@@ -32,7 +32,8 @@ def droid(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Result:
     if "--policies" not in argv:
         argv = ["--policies", str(REPO_ROOT / "policies"), *argv]
     proc = subprocess.run(
-        [sys.executable, "-m", "orchestrator.cli.main", *argv],
+        # -P: like the installed `droid` script, never import packages from the cwd (the repo under test)
+        [sys.executable, "-P", "-m", "orchestrator.cli.main", *argv],
         cwd=cwd,
         env=full_env,
         capture_output=True,

@@ -19,9 +19,9 @@ def _stage_key(repo: Path, key: str, pragma: bool = False) -> None:
         "REGION = 'us-east-1'",
         f"AWS_ACCESS_KEY_ID = '{key}'" + ("  # pragma: allowlist secret" if pragma else ""),
     ]
-    (repo / "trading_core").mkdir(exist_ok=True)
-    (repo / "trading_core" / "config.py").write_text("\n".join(lines) + "\n")
-    git(repo, "add", "trading_core/config.py")
+    (repo / "src").mkdir(exist_ok=True)
+    (repo / "src" / "config.py").write_text("\n".join(lines) + "\n")
+    git(repo, "add", "src/config.py")
 
 
 def test_staged_aws_key_blocks_and_is_reported_at_path_and_line(git_repo: Path) -> None:
@@ -32,7 +32,7 @@ def test_staged_aws_key_blocks_and_is_reported_at_path_and_line(git_repo: Path) 
     report = result.json()
     assert report["verdict"] == "block"
     (finding,) = [f for f in report["findings"] if f["rule"] == "SEC001"]
-    assert (finding["path"], finding["line"]) == ("trading_core/config.py", 4)
+    assert (finding["path"], finding["line"]) == ("src/config.py", 4)
     assert finding["evidence"] == key[:4] + "****"
     assert report["routing"][0]["droid"] == "security-compliance"
 
@@ -40,7 +40,7 @@ def test_staged_aws_key_blocks_and_is_reported_at_path_and_line(git_repo: Path) 
 def test_unstaging_or_pragma_passes(git_repo: Path) -> None:
     key = aws_key()
     _stage_key(git_repo, key)
-    git(git_repo, "reset", "-q", "trading_core/config.py")
+    git(git_repo, "reset", "-q", "src/config.py")
     assert droid("gate", "--staged", cwd=git_repo).code == 0
     _stage_key(git_repo, key, pragma=True)
     result = droid("gate", "--staged", "--format", "json", cwd=git_repo)
@@ -50,7 +50,7 @@ def test_unstaging_or_pragma_passes(git_repo: Path) -> None:
 
 def test_the_index_is_judged_not_the_working_tree(git_repo: Path) -> None:
     _stage_key(git_repo, aws_key())
-    (git_repo / "trading_core" / "config.py").write_text("AWS_ACCESS_KEY_ID = os.environ['AWS_ACCESS_KEY_ID']\n")
+    (git_repo / "src" / "config.py").write_text("AWS_ACCESS_KEY_ID = os.environ['AWS_ACCESS_KEY_ID']\n")
     assert droid("gate", "--staged", cwd=git_repo).code == 1
 
 
@@ -77,7 +77,7 @@ def test_gate_against_base_reports_changed_files(git_repo: Path) -> None:
     assert result.code == 1
     report = result.json()
     assert report["mode"] == "gate"
-    assert [f["path"] for f in report["findings"]] == ["trading_core/config.py"]
+    assert [f["path"] for f in report["findings"] if f["rule"] == "SEC001"] == ["src/config.py"]
 
 
 def test_gate_paths_and_no_changes(git_repo: Path) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tests.trading_core.apex.conftest import policy
-from trading_core.apex import sweep
+from trading_core.apex import runs, sweep
 from trading_core.apex.evaluate import evaluate
 from trading_core.apex.journal import Event, Journal
 from trading_core.apex.monitor import ApexMonitor
@@ -58,21 +58,28 @@ def monitor_result(journal: Journal, ruleset: str, account: str = "50k") -> Comp
 
 
 @pytest.mark.parametrize(
-    ("seed", "ruleset", "account", "block", "reorder_rows"),
+    ("seed", "ruleset", "account", "block", "scan_runs", "reorder_rows"),
     [
-        (1, "seed", "50k", 64, False),
-        (2, "seed", "25k", 7, True),
-        (3, "apex-3.0", "50k", 64, True),
-        (4, "apex-3.0", "300k", 1000, False),
-        (5, "apex-4.0", "50k", 64, False),
-        (6, "apex-4.0", "25k", 7, True),
-        (7, "seed", "100k", sweep.BLOCK, False),
+        (1, "seed", "50k", 64, 512, False),
+        (2, "seed", "25k", 7, 0, True),
+        (3, "apex-3.0", "50k", 64, 512, True),
+        (4, "apex-3.0", "300k", 1000, 0, False),
+        (5, "apex-4.0", "50k", 64, 512, False),
+        (6, "apex-4.0", "25k", 7, 0, True),
+        (7, "seed", "100k", sweep.BLOCK, 512, False),
     ],
 )
 def test_long_journals_agree_with_the_monitor(
-    monkeypatch: pytest.MonkeyPatch, seed: int, ruleset: str, account: str, block: int, reorder_rows: bool
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    ruleset: str,
+    account: str,
+    block: int,
+    scan_runs: int,
+    reorder_rows: bool,
 ) -> None:
     monkeypatch.setattr(sweep, "BLOCK", block)
+    monkeypatch.setattr(runs, "_SCAN_RUNS", scan_runs)  # 0: levels compared per event, not run by run
     journal = long_journal(seed, 3000, reorder_rows=reorder_rows)
     result = evaluate(journal, policy(ruleset, account))
     assert result == monitor_result(journal, ruleset, account)
@@ -106,6 +113,26 @@ def test_sums_through_float_first_when_int64_sums_are_not_provably_safe(monkeypa
     result = evaluate(journal, policy("seed"))
     assert walked == [True, False]  # the cheap proof failed, the float-checked path answered
     assert result == monitor_result(journal, "seed")
+
+
+def test_a_zero_fill_does_not_hide_a_position_opened_after_the_deadline() -> None:
+    # hand-built columns can hold a fill of 0 contracts; the deadline rule must look past it
+    deadline = 1_773_176_340_000_000  # 2026-03-10T20:59:00Z, 16:59 New York (EDT)
+    rows = [
+        Event(0, deadline - 3_600_000_000, "fill", "ES", 1, 20_000, 0),
+        Event(1, deadline - 1_800_000_000, "fill", "ES", -1, 20_000, 0),
+        Event(2, deadline - 60_000_000, "fill", "ES", 0, 20_002, 0),
+        Event(3, deadline + 60_000_000, "fill", "ES", 0, 20_002, 0),
+        Event(4, deadline + 120_000_000, "fill", "ES", 2, 20_003, 0),
+        Event(5, deadline + 180_000_000, "mark", "ES", 0, 20_004, 0),
+    ]
+    journal = Journal.from_events(rows)
+    result = evaluate(journal, policy("seed"))
+    assert result == monitor_result(journal, "seed")
+    assert [(v.rule, v.event_index) for v in result.violations if v.rule != "APX004"] == [
+        ("APX002", 4),
+        ("APX003", 4),
+    ]
 
 
 def test_refuses_pnl_too_large_for_int64() -> None:

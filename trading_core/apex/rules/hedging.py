@@ -60,7 +60,7 @@ def scan(f: Any) -> list[Violation]:
     import numpy as np
 
     j, fills = f.journal, f.fills
-    # `grows` is `increases(before, after)`: these are the fills `hedges`; it confirms the reported ones
+    # `grows` is `increases(before, after)`, so these are the fills `hedges` accepts (re-checked on the reported)
     chosen = f.first_per_day_and_symbol(np.flatnonzero(fills.grows & (fills.opposite > 0)))
     before, after, opposite = fills.own_before[chosen], fills.own_after[chosen], fills.opposite[chosen]
     chosen = chosen[hedges(True, before, after, opposite)]
