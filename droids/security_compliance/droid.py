@@ -18,6 +18,7 @@ from droids.security_compliance import (
     cmp002_policy_within_ruleset,
     cmp003_scenarios,
     sec001_hardcoded_secret,
+    sec002_history,
     sec003_env_hygiene,
     sec004_secrets_in_logs,
     sec010_bandit,
@@ -27,6 +28,8 @@ from droids.security_compliance import (
 # Cheap checks first; bandit (SEC010) and the simulator scenarios (CMP003) are the slowest.
 CHECKS: tuple[Check, ...] = (  # type: ignore[assignment] - modules are checks
     sec001_hardcoded_secret,
+    sec002_history,  # after SEC001: its warm cache answers "still at HEAD?"
+    sec002_history,
     sec003_env_hygiene,
     sec004_secrets_in_logs,
     sec020_access_control,

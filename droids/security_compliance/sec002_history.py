@@ -25,7 +25,13 @@ clone, the history before its boundary commits (a LOW finding says so too: fetch
 to scan it); a secret in a boundary commit is reported there but may be older.
 
 Severity: as SEC001 (critical for private keys and cloud or payment provider keys, high for the
-rest), whether or not the secret is still at HEAD: once pushed, it is leaked either way.
+rest), whether or not the secret is still at HEAD: once pushed, it is leaked either way. Besides
+`commit`, a finding carries `author_email`, `date`, `secret_types`, `still_at_head`,
+`still_at_head_same_path`, `head_paths` and `commits_adding` (how many commits added it there).
+
+Where it runs: `droid security history`, `droid audit`, `droid run security-compliance` over the
+whole tree, and `droid ask` when the question is about history or commits; never in a pre-commit
+or CI gate, which judges a change, not the past.
 """
 
 from __future__ import annotations

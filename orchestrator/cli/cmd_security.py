@@ -31,5 +31,51 @@ def report(
     session.emit("\n".join(str(p) for p in paths))
 
 
+@security_app.command("history")
+def history(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(metavar="REV", help="Only commits after REV.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Scan every commit reachable from any ref for secrets (SEC002); exit 1 when one is found."""
+    import time
+    from datetime import UTC, datetime
+
+    from droids.core.models import DroidReport, RoutingDecision, RunReport
+    from droids.security_compliance.sec002_history import SEC002, scan_history
+    from orchestrator.render import render
+    from orchestrator.resolve import verdict
+    from orchestrator.version import VERSION
+
+    session: Session = ctx.obj.with_output(fmt, output)
+    started = time.time()
+    result = scan_history(session.repo, session.state_dir, since=since)
+    droid = DroidReport(
+        name="security-compliance",
+        findings=result.findings,
+        notes=result.notes,
+        metrics={"history": result.metrics},
+        rules_checked=[SEC002.id],
+    )
+    report = RunReport(
+        tool_version=VERSION,
+        mode="run",
+        profile="audit",
+        request=f"security history{f' --since {since}' if since else ''}",
+        repo=str(session.repo),
+        started_at=datetime.fromtimestamp(started, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        duration_ms=int((time.time() - started) * 1000),
+        routing=[RoutingDecision(droid="security-compliance", reasons=("explicit: droid security history",))],
+        droids=[droid],
+        findings=result.findings,
+        rules=[SEC002],
+        block_at=session.gates.profiles["audit"].block_at,
+    )
+    report.verdict = verdict(report.findings, report.droids, session.gates, "audit")
+    session.emit(render(report, session.fmt, color=session.color()))
+    raise typer.Exit(1 if report.verdict == "block" else 0)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(security_app, name="security")

@@ -414,3 +414,20 @@ def test_a_broken_state_costs_a_full_scan_never_a_finding(git_repo: Path, damage
 
     assert only(result).commit == added
     assert any(note in n for n in result.notes)
+
+
+def test_a_re_scan_reads_only_the_head_files_it_has_not_seen(git_repo: Path) -> None:
+    line = f'STRIPE = "{sv.stripe_live_key(22)}"\n'
+    commit(git_repo, {"pay.js": line, **{f"doc{i}.txt": f"page {i}\n" for i in range(6)}})
+    commit(git_repo, {"pay.js": "// moved out\n", "billing.js": "// billing\n" + line})
+    first = scan(git_repo)
+    again = scan(git_repo)
+    commit(git_repo, {"refunds.js": "// refunds\n" + line})
+
+    third = scan(git_repo)
+
+    assert first.metrics["head_blobs_read"] == 9  # README, 6 pages, pay.js, billing.js
+    assert again.metrics["head_blobs_read"] == 0
+    assert third.metrics["head_blobs_read"] == 1
+    found = {f.path: f.model_dump()["head_paths"] for f in secrets(third)}
+    assert found["pay.js"] == ["billing.js", "refunds.js"]
