@@ -33,14 +33,16 @@ def _write(rows: list[dict[str, str]], dest: Path) -> Path:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.table({
-            "ts": [r["ts"] for r in rows],
-            "kind": [r["kind"] for r in rows],
-            "symbol": [r["symbol"] for r in rows],
-            "qty": pa.array([int(r["qty"]) if r["qty"] else None for r in rows], pa.int64()),
-            "price": [r["price"] for r in rows],
-            "fee": [r["fee"] or None for r in rows],
-        })
+        table = pa.table(
+            {
+                "ts": [r["ts"] for r in rows],
+                "kind": [r["kind"] for r in rows],
+                "symbol": [r["symbol"] for r in rows],
+                "qty": pa.array([int(r["qty"]) if r["qty"] else None for r in rows], pa.int64()),
+                "price": [r["price"] for r in rows],
+                "fee": [r["fee"] or None for r in rows],
+            }
+        )
         pq.write_table(table, dest)
     return dest
 
@@ -52,8 +54,13 @@ def test_every_format_gives_the_same_violations(tmp_path: Path, suffix: str) -> 
     assert result.code == 1, result.err
     report = result.json()
     got = [(f["rule"], f["event_index"], f["trading_day"]) for f in report["findings"]]
-    assert got == [("APX010", 2, "2026-03-10"), ("APX001", 3, "2026-03-10"), ("APX011", 3, "2026-03-10"),
-                   ("APX010", 7, "2026-03-10"), ("APX011", 7, "2026-03-10")]
+    assert got == [
+        ("APX010", 2, "2026-03-10"),
+        ("APX001", 3, "2026-03-10"),
+        ("APX011", 3, "2026-03-10"),
+        ("APX010", 7, "2026-03-10"),
+        ("APX011", 7, "2026-03-10"),
+    ]
     assert report["apex"]["final_equity"] == 43000
     for f in report["findings"]:
         assert {"ts", "value", "limit", "trading_day", "event_index"} <= set(f)
@@ -62,8 +69,18 @@ def test_every_format_gives_the_same_violations(tmp_path: Path, suffix: str) -> 
 @pytest.mark.parametrize("ruleset", ["seed", "apex-3.0", "apex-4.0"])
 @pytest.mark.parametrize("account", ["25k", "50k", "300k"])
 def test_every_preset_runs(tmp_path: Path, ruleset: str, account: str) -> None:
-    result = droid("apex", "check", str(JOURNALS / "clean_week.csv"), "--ruleset", ruleset, "--account", account,
-                   "--format", "json", cwd=tmp_path)
+    result = droid(
+        "apex",
+        "check",
+        str(JOURNALS / "clean_week.csv"),
+        "--ruleset",
+        ruleset,
+        "--account",
+        account,
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
     assert result.code in (0, 1), result.err
     report = result.json()
     assert (report["apex"]["ruleset"], report["apex"]["account"]) == (ruleset, account)
@@ -95,8 +112,9 @@ def test_bad_journal_is_exit_2_with_one_line(tmp_path: Path, content: str, messa
     assert "Traceback" not in result.err
 
 
-@pytest.mark.parametrize(("args", "message"), [(["--ruleset", "apex-9"], "unknown ruleset"),
-                                               (["--account", "7k"], "unknown account")])
+@pytest.mark.parametrize(
+    ("args", "message"), [(["--ruleset", "apex-9"], "unknown ruleset"), (["--account", "7k"], "unknown account")]
+)
 def test_unknown_preset_is_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     result = droid("apex", "check", str(JOURNALS / "clean_week.csv"), *args, cwd=tmp_path)
     assert result.code == 2
