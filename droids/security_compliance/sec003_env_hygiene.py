@@ -32,8 +32,8 @@ What it checks:
 
 Boundary with SEC001: SEC001 reports a secret wherever it is written; SEC003 does not report a
 line on which SEC001's engine finds a secret (that finding already says "hard-coded secret"),
-so parts 2 and 3 catch what looks too plain for a secret scanner (`BROKER_PASSWORD = "trader1"`,
-a short or sequential value) but is still a credential in code or in an example file.
+so parts 2 and 3 catch what looks too plain for a secret scanner (a broker password constant set
+to a plain word, a short or sequential value) but is still a credential in code or in an example file.
 
 Accepting a finding: `# nosec` / `# nosec SEC003` or SEC001's `# pragma: allowlist secret` on the
 line (or `# pragma: allowlist nextline secret` above it). Outside a git repository part 1 cannot be

@@ -34,11 +34,15 @@ def test_shipped_gates_policy_loads() -> None:
         ),
         ("time_limit_s: 30}", "time_limit_s: -1}", r"profiles.pre-commit.time_limit_s"),
         (
-            "suppressions: []",
-            "suppressions: [{rule: SEC001, paths: [a], reason: ok}",
+            "baseline: .droid/baseline.json",
+            "baseline: [unclosed",
             r"gates.yaml:\d+: malformed YAML",
         ),
-        ("suppressions: []", "suppressions: [{rule: SEC001, paths: [a]}]", r"suppressions.0.reason: Field required"),
+        (
+            "  - rule: SEC004\n",
+            "  - {rule: SEC001, paths: [a]}\n  - rule: SEC004\n",
+            r"suppressions.0.reason: Field required",
+        ),
     ],
 )
 def test_malformed_gates_policy_names_file_line_and_key(tmp_path: Path, old: str, new: str, message: str) -> None:
