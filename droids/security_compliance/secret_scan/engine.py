@@ -5,7 +5,7 @@ default filters, the YAML/INI transformers and the eager second pass) plus SEC00
 (`plugins/`, loaded as detect-secrets loads custom plugins), through detect-secrets' Python API,
 with three changes that bound the work by the size of the input:
 
-- `LinePrefilter` hands a line to the plugins only when one of them could report on it;
+- `LinePrefilter` hands a line only to the plugins that could report on it;
 - `is_indirect_reference` is replaced by its linear-time twin (`indirect_reference.py`);
 - a line longer than `LONG_LINE` characters is scanned as overlapping windows of `LONG_LINE`
   characters, so no regex ever runs on more than that; a secret of up to `LONG_LINE - WINDOW_STEP`
@@ -118,7 +118,8 @@ class SecretEngine:
         context_filters = [f for f in filters if "context" in f.params and f not in self._line_filters]
         line_paths = frozenset(f.path for f in self._line_filters)
         self._runs = tuple(
-            _PluginRun.of(p, secret_filters, context_filters, line_paths, own_filters) for p in self.plugins
+            _PluginRun.of(i, p, secret_filters, context_filters, line_paths, own_filters)
+            for i, p in enumerate(self.plugins)
         )
         self._exemptable = frozenset().union(*(run.exempt_lines for run in self._runs))
 
@@ -166,19 +167,21 @@ class SecretEngine:
             segments.extend(line[s : s + LONG_LINE] for s in starts)
         found: set[tuple[int, str, str]] = set()
         runs_for: dict[int, tuple[_PluginRun, ...]] = {}  # line index -> the plugins its line filters let run
-        for seg in self._prefilter.confirm(segments):
+        by_segment = self._prefilter.plugins_for(segments)
+        for seg in sorted(by_segment):
             index = owners[seg]
             context = self._snippet(lines=lines, line_number=index + 1)
             if index not in runs_for:
                 runs_for[index] = self._runs_for_line(path, stripped[index], context)
-            if runs_for[index]:
-                # SEC001's own detectors read the file's own lines around a hit: a transformer
-                # blanks YAML parents (`tradovate:`), INI sections and non-string values.
-                own_context = context
-                if self._own and lines is not raw and len(lines) == len(raw):
-                    own_context = self._snippet(lines=raw, line_number=index + 1)
-                runs = runs_for[index]
-                found.update(self._scan_segment(path, segments[seg], index + 1, (context, own_context), runs))
+            runs = tuple(run for run in runs_for[index] if run.position in by_segment[seg])
+            if not runs:
+                continue
+            # SEC001's own detectors read the file's own lines around a hit: a transformer
+            # blanks YAML parents (`tradovate:`), INI sections and non-string values.
+            own_context = context
+            if lines is not raw and len(lines) == len(raw) and any(run.own_plugin for run in runs):
+                own_context = self._snippet(lines=raw, line_number=index + 1)
+            found.update(self._scan_segment(path, segments[seg], index + 1, (context, own_context), runs))
         return found, long_lines
 
     def _runs_for_line(self, path: str, line: str, context: Any) -> tuple[_PluginRun, ...]:
@@ -253,6 +256,7 @@ class _PluginRun:
     """A plugin with the secret and context filters that judge its values, and the line filters it
     is exempt from (only with SEC001's own filters on)."""
 
+    position: int  # in `SecretEngine.plugins`, as the prefilter names plugins
     plugin: Any
     secret_filters: list[_Filter]
     context_filters: list[_Filter]
@@ -261,11 +265,18 @@ class _PluginRun:
 
     @classmethod
     def of(
-        cls, plugin: Any, secret: list[_Filter], context: list[_Filter], line_paths: frozenset[str], own: bool
+        cls,
+        position: int,
+        plugin: Any,
+        secret: list[_Filter],
+        context: list[_Filter],
+        line_paths: frozenset[str],
+        own: bool,
     ) -> _PluginRun:
         mine = own and hasattr(plugin, "exempt_filters")
         exempt = frozenset(plugin.exempt_filters) if mine else frozenset()
         return cls(
+            position,
             plugin,
             [f for f in secret if f.path not in exempt],
             [f for f in context if f.path not in exempt],

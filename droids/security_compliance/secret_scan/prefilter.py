@@ -87,32 +87,45 @@ def _probe(regex: re.Pattern[str]) -> Probe:
 
 
 class LinePrefilter:
-    """Confirms the segments (lines or windows of long lines) that some plugin could report on."""
+    """Confirms the segments (lines or windows of long lines) that some plugin could report on,
+    and says which plugins (by their position in the list given) could."""
 
     def __init__(self, plugins: Iterable[object]) -> None:
         probes: list[Probe] = []
+        owners: list[int] = []  # per probe, the position of its plugin
+        self.plugin_count = 0
         self.exhaustive = False  # True when some plugin has no probes: every segment is confirmed
-        for plugin in plugins:
+        for position, plugin in enumerate(plugins):
+            self.plugin_count += 1
             found = probes_for(plugin)
             if found is None:
                 self.exhaustive = True
             else:
                 probes.extend(found)
+                owners.extend([position] * len(found))
         self.probes = tuple(probes)
+        self._owners = tuple(owners)
         self._needs_folding = any(p.requirement and p.requirement.folded for p in self.probes)
 
     def confirm(self, segments: Sequence[str]) -> list[int]:
         """Indices of the segments on which at least one probe matches, in order."""
+        return sorted(self.plugins_for(segments))
+
+    def plugins_for(self, segments: Sequence[str]) -> dict[int, set[int]]:
+        """Segment index -> positions of the plugins with a probe matching it. A plugin reports
+        only on segments its probes match, so the others need not run there."""
         if self.exhaustive:
-            return list(range(len(segments)))
+            every = set(range(self.plugin_count))
+            return {i: every for i in range(len(segments))}
         candidates = self._by_literals(segments)
-        confirmed: set[int] = set()
-        for probe, indices in zip(self.probes, candidates, strict=True):
+        found: dict[int, set[int]] = {}
+        for probe, owner, indices in zip(self.probes, self._owners, candidates, strict=True):
             search = probe.regex.search
             for i in range(len(segments)) if indices is None else indices:
-                if i not in confirmed and search(segments[i]):
-                    confirmed.add(i)
-        return sorted(confirmed)
+                plugins = found.get(i)
+                if (plugins is None or owner not in plugins) and search(segments[i]):
+                    found.setdefault(i, set()).add(owner)
+        return found
 
     def _by_literals(self, segments: Sequence[str]) -> list[Iterable[int] | None]:
         """Per probe, the segments holding one of its literals (None: every segment)."""

@@ -131,6 +131,8 @@ def test_a_line_the_probe_matches_is_always_confirmed(index: int, data: st.DataO
     where = data.draw(st.integers(0, len(NOISE)))
     segments = [*NOISE[:where], line, *NOISE[where:]]
     assert where in ENGINE._prefilter.confirm(segments)
+    # ...and the probe's plugin is among the plugins the engine runs on that line.
+    assert ENGINE._prefilter._owners[index] in ENGINE._prefilter.plugins_for(segments)[where]
 
 
 def test_case_folding_covers_every_character_ignorecase_maps_to_ascii() -> None:
