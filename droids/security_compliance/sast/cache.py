@@ -7,7 +7,6 @@ bandit skipped it. SQLite (WAL) lets concurrent runs share the file; a damaged c
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -28,12 +27,6 @@ CACHE_FILE = "sec010-bandit.sqlite"
 _STALE_AFTER_S = 30 * 86400
 _BATCH = 500
 _SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, issues TEXT, skipped TEXT, nosec INT, used INT)"
-
-
-def content_key(settings: str, path: str, content: bytes) -> str:
-    digest = hashlib.sha256(f"{settings}\0{path}\0".encode("utf-8", "surrogateescape"))
-    digest.update(content)
-    return digest.hexdigest()
 
 
 class BanditCache:

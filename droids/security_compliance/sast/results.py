@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from droids.security_compliance.sast.bandit_scan import BanditSettings, RawIssue, scan
-from droids.security_compliance.sast.cache import BanditCache, FileResult, content_key
+from droids.security_compliance.sast.cache import BanditCache, FileResult
+from droids.security_compliance.secret_scan.cache import content_key  # one content key for both caches
 
 
 @dataclass
