@@ -31,25 +31,34 @@ def execute(
     if bad:
         raise DroidError(bad[0].error or f"{bad[0].name}: bad input")
     if record:
-        report.extra["audit_entry"] = _record(report, task.repo)
+        _record(report, task.repo)
     return report
 
 
-def _record(report: RunReport, repo: Path) -> dict[str, object]:
+def _record(report: RunReport, repo: Path) -> None:
+    """The verdict entry, then each droid's audit events (e.g. approvals), all in one store session.
+
+    The report quotes the verdict entry's seq:hash as `audit_entry` (the anchor) and each event's
+    under `audit_events`."""
     from droids.security_compliance.audit_trail import open_store, who
 
     counts = Counter(f.rule for f in report.active())
+    run = {"profile": report.profile, "who": who(repo), "head": gitio.head(repo) if gitio.toplevel(repo) else None}
+    events = [event for droid in report.droids for event in droid.audit_events]
     with open_store(repo) as store:
         entry = store.append(
             kind=report.mode,
-            profile=report.profile,
             verdict=report.verdict,
             counts=dict(sorted(counts.items())),
-            who=who(repo),
-            head=gitio.head(repo) if gitio.toplevel(repo) else None,
             details={"droids": {d.name: d.status for d in report.droids}},
+            **run,
         )
-    return {"seq": entry.seq, "hash": entry.hash}
+        report.extra["audit_entry"] = {"seq": entry.seq, "hash": entry.hash}
+        if events:
+            written = [
+                store.append(kind=e.kind, verdict=e.verdict, counts={}, details=e.details, **run) for e in events
+            ]
+            report.extra["audit_events"] = [{"seq": w.seq, "hash": w.hash, "kind": w.kind} for w in written]
 
 
 def exit_code(report: RunReport) -> int:

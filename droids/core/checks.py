@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from droids.core.models import DroidReport, Finding, RuleSpec, Task
+from droids.core.models import AuditEvent, DroidReport, Finding, RuleSpec, Task
 from droids.core.protocol import DroidContext
 
 
@@ -23,6 +23,7 @@ class CheckOutcome:
     notes: list[str] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
     answer: str | None = None
+    audit_events: list[AuditEvent] = field(default_factory=list)
 
 
 class Check(Protocol):
@@ -48,6 +49,7 @@ def run_checks(name: str, checks: Sequence[Check], task: Task, ctx: DroidContext
         report.findings += outcome.findings
         report.notes += outcome.notes
         report.metrics.update(outcome.metrics)
+        report.audit_events += outcome.audit_events
         report.rules_checked += [r.id for r in check.RULES]
         if outcome.answer:
             answers.append(outcome.answer)

@@ -119,6 +119,19 @@ def fingerprint(rule: str, path: str | None, content: str) -> str:
     return f"sha256:{digest}"
 
 
+class AuditEvent(_Frozen):
+    """A sensitive operation a droid saw, for the orchestrator to append to the audit trail.
+
+    E.g. an owner-approved change to a protected Apex limit (kind "approval"). The orchestrator
+    writes events only for recorded runs (gate, audit), right after the run's own verdict entry, with
+    the same profile, who and head. `details` is plain JSON and must hold no secret value.
+    """
+
+    kind: str
+    verdict: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
 class DroidReport(BaseModel):
     """What one droid returns for one task."""
 
@@ -135,6 +148,7 @@ class DroidReport(BaseModel):
     error: str | None = None
     bad_input: bool = False
     answer: str | None = None
+    audit_events: list[AuditEvent] = Field(default_factory=list)
 
 
 class RoutingDecision(_Frozen):

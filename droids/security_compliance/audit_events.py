@@ -23,10 +23,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from droids.security_compliance.access.yamltree import ABSENT
 from droids.security_compliance.audit_trail import AuditRecord, AuditStore
 
 APPROVAL = "approval"
-ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()  # a key added or removed
+__all__ = ["ABSENT", "APPROVAL", "approval_details", "key_says_secret", "record_approval", "summarize_value"]
 APPROVAL_VIA = ("trailer", "pr-review")
 
 _SECRET_KEY = re.compile(
@@ -67,6 +68,24 @@ def summarize_value(key: str, value: Any) -> str:
     return f"<{type(value).__name__}>"
 
 
+def approval_details(
+    *, path: str, key: str, old: Any, new: Any, approver: str, commit: str | None, via: str
+) -> dict[str, Any]:
+    """The `details` of an "approval" entry, values summarised (see the module docstring)."""
+    if via not in APPROVAL_VIA:
+        raise ValueError(f"audit entry: via must be one of {APPROVAL_VIA}, got {via!r}")
+    where = f"{path}:{key}" if key else path
+    return {
+        "path": path,
+        "key": key,
+        "old": summarize_value(where, old),
+        "new": summarize_value(where, new),
+        "approver": approver,
+        "commit": commit,
+        "via": via,
+    }
+
+
 def record_approval(
     store: AuditStore,
     *,
@@ -84,18 +103,7 @@ def record_approval(
     """Append one "approval" entry for `path`:`key` changed from `old` to `new` (ABSENT when the key
     was added or removed; `key` "" for a whole protected file). `via` is "trailer" or "pr-review";
     `approver` the owner's email or login; `who` ran the gate (audit_trail.who)."""
-    if via not in APPROVAL_VIA:
-        raise ValueError(f"audit entry: via must be one of {APPROVAL_VIA}, got {via!r}")
-    where = f"{path}:{key}" if key else path
-    details = {
-        "path": path,
-        "key": key,
-        "old": summarize_value(where, old),
-        "new": summarize_value(where, new),
-        "approver": approver,
-        "commit": commit,
-        "via": via,
-    }
+    details = approval_details(path=path, key=key, old=old, new=new, approver=approver, commit=commit, via=via)
     return store.append(
         kind=APPROVAL, profile=profile, verdict="approved", counts={}, who=who, head=head, details=details
     )

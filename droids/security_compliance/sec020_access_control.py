@@ -30,8 +30,11 @@ Where it runs:
 Audits and explicit paths have no change to approve: SEC020 does not run there.
 
 A trailer is a declaration anyone can type; the review of the pull request is where it is checked,
-and a PR approval is the stronger form. Approved changes are listed in the report's
-`protected_changes` metric (path, keys, rule, approver, how) for the audit trail.
+and a PR approval is the stronger form. Every protected change is listed in the report's
+`protected_changes` metric (path, keys with old -> new values, rule, approver, how). Each approved
+one also goes to the audit trail when the gate's verdict is recorded: one "approval" entry per
+changed key (or per file, key ""), with old and new values summarised so no secret is written
+(audit_events.py), the approver, how (trailer or pr-review) and the commit that carried it.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from droids.core.checks import CheckOutcome
-from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
+from droids.core.models import AuditEvent, Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import DroidContext
 from droids.security_compliance.access.approvals import (
     ENV_COMMIT_MSG,
@@ -54,6 +57,8 @@ from droids.security_compliance.access.change import ChangeView, change_view
 from droids.security_compliance.access.github_event import ReviewEvidence, event_path, review_evidence
 from droids.security_compliance.access.patterns import dotted
 from droids.security_compliance.access.protected import ProtectedChange, protected_changes, rules_in_force
+from droids.security_compliance.access.yamltree import ABSENT
+from droids.security_compliance.audit_events import APPROVAL, approval_details, summarize_value
 
 DROID = "security-compliance"
 FIX = (
@@ -72,6 +77,7 @@ SEC020 = RuleSpec(
 )
 RULES = (SEC020,)
 _SHOWN_KEYS = 5
+_FILE_VERB = {"A": "added", "D": "deleted", "R": "renamed", "C": "copied", "T": "retyped"}
 
 
 def applies(task: Task) -> bool:
@@ -106,15 +112,22 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     if not items:
         return CheckOutcome(notes=notes, metrics={"protected_changes": []})
     evidence_of = _evidence_source(change, policy.github_logins)
-    findings, records = [], []
+    findings, records, events = [], [], []
     for item in items:
         evidence = evidence_of(item)
         verdict = judge(item, evidence)
         records.append(_record(item, verdict))
         if verdict.approval is None:
             findings.append(_finding(item, verdict, evidence))
+        else:
+            events += _approval_events(item, verdict.approval)
         notes += evidence.notes
-    return CheckOutcome(findings=findings, notes=list(dict.fromkeys(notes)), metrics={"protected_changes": records})
+    return CheckOutcome(
+        findings=findings,
+        notes=list(dict.fromkeys(notes)),
+        metrics={"protected_changes": records},
+        audit_events=events,
+    )
 
 
 def _evidence_source(change: ChangeView, logins: dict[str, str]) -> Callable[[ProtectedChange], Evidence]:
@@ -143,7 +156,7 @@ def _what(item: ProtectedChange) -> str:
     if item.unparsed:
         return f"{item.file.path} (not valid YAML: every protected key counts as changed)"
     if item.keys is None:
-        verb = {"A": "added", "D": "deleted", "R": "renamed", "C": "copied"}.get(item.file.status, "changed")
+        verb = _FILE_VERB.get(item.file.status, "changed")
         moved = f" (from {item.file.old_path})" if item.file.old_path != item.file.path else ""
         return f"protected file {item.file.path} {verb}{moved}"
     keys = [dotted(k) for k in item.keys]
@@ -180,12 +193,45 @@ def _finding(item: ProtectedChange, verdict: Verdict, evidence: Evidence) -> Fin
     )
 
 
+def _changed_values(item: ProtectedChange) -> list[tuple[str, object, object]]:
+    """(key, old, new) per changed protected key; key "" and the file's fate for a whole file."""
+    if item.keys is not None and not item.unparsed:
+        return [(dotted(k), old, new) for k, (old, new) in zip(item.keys, item.values, strict=True)]
+    old = ABSENT if item.file.status == "A" else "existing"
+    new = "invalid-yaml" if item.unparsed else _FILE_VERB.get(item.file.status, "modified")
+    return [("", old, ABSENT if item.file.status == "D" else new)]
+
+
+def _approval_events(item: ProtectedChange, approval: Approval) -> list[AuditEvent]:
+    return [
+        AuditEvent(
+            kind=APPROVAL,
+            verdict="approved",
+            details=approval_details(
+                path=item.file.path,
+                key=key,
+                old=old,
+                new=new,
+                approver=approval.email,
+                commit=approval.commit,
+                via=approval.kind,
+            ),
+        )
+        for key, old, new in _changed_values(item)
+    ]
+
+
 def _record(item: ProtectedChange, verdict: Verdict) -> dict[str, object]:
+    def shown(key: str, value: object) -> str:
+        return summarize_value(f"{item.file.path}:{key}" if key else item.file.path, value)
+
     return {
         "path": item.file.path,
         "status": item.file.status,
         "keys": [dotted(k) for k in item.keys] if item.keys else None,
+        "changes": [{"key": k, "old": shown(k, a), "new": shown(k, b)} for k, a, b in _changed_values(item)],
         "rule": item.rule.path,
         "approved_by": verdict.approval.email if verdict.approval else None,
         "via": verdict.approval.via if verdict.approval else None,
+        "commit": verdict.approval.commit if verdict.approval else None,
     }

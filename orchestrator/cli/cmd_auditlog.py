@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from orchestrator.cli.session import Session
+
+if TYPE_CHECKING:
+    from droids.security_compliance.audit_trail import AuditRecord
 
 audit_log_app = typer.Typer(
     help="Read and verify the tamper-evident audit trail.", no_args_is_help=True, rich_markup_mode=None
@@ -35,11 +38,20 @@ def show(
         session.emit(json.dumps([r.as_dict() for r in records], indent=2))
         return
     lines = [
-        f"{r.seq:>5}  {r.time}  {r.kind:<6} {r.profile:<10} {r.verdict:<5}  "
-        f"{','.join(f'{k}={v}' for k, v in r.counts.items()) or '-'}  {r.who}  {(r.head or '-')[:12]}"
+        f"{r.seq:>5}  {r.time}  {r.kind:<8} {r.profile:<10} {r.verdict:<8}  "
+        f"{','.join(f'{k}={v}' for k, v in r.counts.items()) or '-'}  {r.who}  {(r.head or '-')[:12]}{_what(r)}"
         for r in records
     ]
     session.emit("\n".join(lines) if lines else "the audit trail is empty")
+
+
+def _what(record: AuditRecord) -> str:
+    """What an approval entry approved, on the same line (values are already summarised)."""
+    if record.kind != "approval":
+        return ""
+    d = record.details
+    where = f"{d.get('path')}:{d['key']}" if d.get("key") else str(d.get("path"))
+    return f"  {where} {d.get('old')} -> {d.get('new')} approved by {d.get('approver')} ({d.get('via')})"
 
 
 @audit_log_app.command("verify")

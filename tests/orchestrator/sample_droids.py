@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-from droids.core.models import DroidReport, Finding, RuleSpec, Severity, Task, fingerprint
+from droids.core.models import AuditEvent, DroidReport, Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import BaseDroid, DroidContext
 
 CARD = """---
@@ -76,3 +76,11 @@ class BarrierDroid(BaseDroid):
     def run(self, task: Task, ctx: DroidContext) -> DroidReport:
         self.BARRIER.wait()
         return DroidReport(name=self.card.name, rules_checked=[self.RULES[0].id])
+
+
+class ApprovalEventDroid(BaseDroid):
+    """Reports no finding but one audit event per target path, as SEC020 does for an approved change."""
+
+    def run(self, task: Task, ctx: DroidContext) -> DroidReport:
+        events = [AuditEvent(kind="approval", verdict="approved", details={"path": p}) for p in task.targets.paths]
+        return DroidReport(name=self.card.name, rules_checked=[self.RULES[0].id], audit_events=events)

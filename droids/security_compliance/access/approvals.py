@@ -34,7 +34,9 @@ _FIELD, _RECORD, _VALUE = "\x1f", "\x1e", "\x1d"
 @dataclass(frozen=True)
 class Approval:
     email: str
-    via: str  # where it was given, for the report and the audit trail
+    via: str  # where it was given, in words, for the report
+    kind: str = "trailer"  # "trailer" or "pr-review": how, for the audit trail
+    commit: str | None = None  # the commit carrying the trailer, or the reviewed head; None: not made yet
 
 
 @dataclass
@@ -60,13 +62,13 @@ def _ident_email(ident: str) -> str | None:
     return angle.group(1).lower() if angle else None
 
 
-def _add_trailers(evidence: Evidence, values: list[str], via: str) -> None:
+def _add_trailers(evidence: Evidence, values: list[str], via: str, commit: str | None) -> None:
     for value in values:
         email = trailer_email(value)
         if email is None:
             evidence.notes.append(f"{TRAILER}: {value.strip()!r} ignored ({via}): not an email address")
         else:
-            evidence.approvals.append(Approval(email, via))
+            evidence.approvals.append(Approval(email, via, "trailer", commit))
 
 
 def staged_evidence(change: ChangeView) -> Evidence:
@@ -87,7 +89,7 @@ def staged_evidence(change: ChangeView) -> Evidence:
         raise DroidError(f"{ENV_COMMIT_MSG}={message_file}: no such commit message file")
     parsed = git_text(change.repo, "interpret-trailers", "--parse", str(path))
     values = [line.split(":", 1)[1] for line in parsed.splitlines() if line.lower().startswith(TRAILER.lower() + ":")]
-    _add_trailers(evidence, values, "trailer in the commit message")
+    _add_trailers(evidence, values, "trailer in the commit message", None)
     return evidence
 
 
@@ -143,7 +145,7 @@ class CommitRange:
                 covering &= self._descendants(sha)
         for sha, c in self.commits.items():
             if sha in covering:
-                _add_trailers(evidence, list(c.trailers), f"trailer of commit {sha[:7]}")
+                _add_trailers(evidence, list(c.trailers), f"trailer of commit {sha[:7]}", sha)
             elif c.trailers:
                 evidence.notes.append(
                     f"{TRAILER} in {sha[:7]} does not cover {', '.join(paths)}: not given after every change to it"

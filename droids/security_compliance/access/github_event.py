@@ -113,5 +113,6 @@ def review_evidence(change: ChangeView, logins: dict[str, str], path: Path) -> R
         elif "@" + login in out.excluded:
             out.notes.append(f"approval by @{login} ignored: {out.excluded['@' + login]} cannot approve it")
         else:
-            out.approvals.append(Approval(logins[login], f"approving review by @{login} on pull request #{number}"))
+            via = f"approving review by @{login} on pull request #{number}"
+            out.approvals.append(Approval(logins[login], via, "pr-review", head_sha))
     return out

@@ -33,6 +33,7 @@ class ProtectedChange:
     keys: tuple[KeyPath, ...] | None  # the protected keys that changed; None: the file as a whole
     line: int | None
     unparsed: bool = False  # YAML that did not parse: all its protected keys count as changed
+    values: tuple[tuple[Any, Any], ...] = ()  # (old, new) of each of `keys` (yamltree.ABSENT: missing)
 
 
 def rules_in_force(task: Task, change: ChangeView) -> tuple[AccessPolicy | None, list[str]]:
@@ -67,19 +68,19 @@ class _Trees:
 
     def __init__(self, change: ChangeView) -> None:
         self.change = change
-        self._cache: dict[str, tuple[list[KeyPath], Any, bool]] = {}
+        self._cache: dict[str, tuple[dict[KeyPath, tuple[Any, Any]], Any, bool]] = {}
 
-    def changed(self, file: FileChange) -> tuple[list[KeyPath], Any, bool]:
-        """(changed leaf paths, the new document's node tree, whether a side did not parse)."""
+    def changed(self, file: FileChange) -> tuple[dict[KeyPath, tuple[Any, Any]], Any, bool]:
+        """(changed leaf paths -> (old, new), the new document's node tree, whether a side did not parse)."""
         if file.path not in self._cache:
             before, after = self.change.read_base(file.old_path), self.change.read_head(file.path)
             try:
                 old = yamltree.parse(before.decode("utf-8", "replace")) if before is not None else None
                 new = yamltree.parse(after.decode("utf-8", "replace")) if after is not None else None
             except yamltree.NotYaml:
-                self._cache[file.path] = ([], None, True)
+                self._cache[file.path] = ({}, None, True)
             else:
-                leaves = yamltree.changed_leaves(old.data if old else None, new.data if new else None)
+                leaves = yamltree.changed_values(old.data if old else None, new.data if new else None)
                 self._cache[file.path] = (leaves, new.node if new else None, False)
         return self._cache[file.path]
 
@@ -100,5 +101,6 @@ def protected_changes(change: ChangeView, policy: AccessPolicy) -> list[Protecte
                 continue
             hit = tuple(leaf for leaf in leaves if any(key_matches(k, leaf) for k in rule.keys))
             if hit:
-                out.append(ProtectedChange(rule, file, hit, yamltree.line_of(node, hit[0])))
+                values = tuple(leaves[leaf] for leaf in hit)
+                out.append(ProtectedChange(rule, file, hit, yamltree.line_of(node, hit[0]), values=values))
     return out

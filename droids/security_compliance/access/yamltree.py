@@ -16,7 +16,7 @@ import yaml
 from droids.security_compliance.access.patterns import KeyPath
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MISSING = object()
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()  # the side where a key is missing
 
 
 class NotYaml(ValueError):
@@ -56,12 +56,17 @@ def leaves(data: Any, prefix: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
         yield prefix, data
 
 
-def changed_leaves(before: Any, after: Any) -> list[KeyPath]:
-    """Key paths whose value was added, removed or changed between two documents, sorted."""
+def changed_values(before: Any, after: Any) -> dict[KeyPath, tuple[Any, Any]]:
+    """Key path -> (old, new) for every value added, removed (ABSENT on that side) or changed, sorted."""
     old = dict(leaves(before)) if before is not None else {}  # an empty document holds no values
     new = dict(leaves(after)) if after is not None else {}
-    changed = {p for p in old.keys() | new.keys() if _differs(old.get(p, _MISSING), new.get(p, _MISSING))}
-    return sorted(changed)
+    pairs = ((p, old.get(p, ABSENT), new.get(p, ABSENT)) for p in sorted(old.keys() | new.keys()))
+    return {p: (a, b) for p, a, b in pairs if _differs(a, b)}
+
+
+def changed_leaves(before: Any, after: Any) -> list[KeyPath]:
+    """Key paths whose value was added, removed or changed between two documents, sorted."""
+    return list(changed_values(before, after))
 
 
 def _differs(a: Any, b: Any) -> bool:

@@ -151,6 +151,60 @@ def test_ci_passes_a_branch_whose_protected_commit_carries_an_owner_trailer(git_
     [record] = outcome.metrics["protected_changes"]
     assert record["approved_by"] == OWNER and record["keys"] == ["rulesets.seed.drawdown.percent"]
     assert record["via"].startswith("trailer of commit ")
+    assert record["changes"] == [{"key": "rulesets.seed.drawdown.percent", "old": "10", "new": "9"}]
+    assert record["commit"] == git(repo, "rev-parse", "HEAD").strip()
+
+
+RISK = "trading_core/risk/sentinel.py"
+DEADLINE = 'deadline: "16:59"'
+
+
+def _delete(repo: Path, rel: str) -> None:
+    (repo / rel).unlink()
+
+
+# (what, change to make, approval entries' details: (path, key, old, new))
+APPROVAL_EVENT_CASES = [
+    ("one key", lambda r: edit(r, APEX, DRAWDOWN, TIGHTER),
+     [(APEX, "rulesets.seed.drawdown.percent", "10", "9")]),
+    ("two keys", lambda r: (edit(r, APEX, DRAWDOWN, TIGHTER), edit(r, APEX, DEADLINE, 'deadline: "16:30"')),
+     [(APEX, "rulesets.seed.drawdown.percent", "10", "9"), (APEX, "session.deadline", "16:59", "16:30")]),
+    ("a key removed", lambda r: edit(r, APEX, "  " + DEADLINE + "\n", ""),
+     [(APEX, "session.deadline", "16:59", "(absent)")]),
+    ("a whole file edited", lambda r: edit(r, RISK, "MAX_LOSS = 300", "MAX_LOSS = 250"),
+     [(RISK, "", "existing", "modified")]),
+    ("a whole file deleted", lambda r: _delete(r, RISK), [(RISK, "", "existing", "(absent)")]),
+    ("a whole file added", lambda r: (r / "trading_core/risk/limits.py").write_text("CAP = 1\n"),
+     [("trading_core/risk/limits.py", "", "(absent)", "added")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "change", "expected"), APPROVAL_EVENT_CASES, ids=[c[0] for c in APPROVAL_EVENT_CASES])
+def test_an_approved_change_becomes_one_audit_event_per_changed_key(
+    git_repo: Path, what: str, change, expected: list[tuple[str, str, str, str]]
+) -> None:
+    repo = feature_branch(policy_repo(git_repo))
+    change(repo)
+    ci_commit(repo, f"{what}\n\nApproved-by: {OWNER}")
+    outcome = run(sec020, base_task(repo))
+    assert outcome.findings == []
+    head = git(repo, "rev-parse", "HEAD").strip()
+    got = [(e.kind, e.verdict, e.details) for e in outcome.audit_events]
+    assert got == [
+        ("approval", "approved",
+         {"path": p, "key": k, "old": o, "new": n, "approver": OWNER, "commit": head, "via": "trailer"})
+        for p, k, o, n in expected
+    ]  # fmt: skip
+
+
+def test_an_unapproved_change_is_a_finding_and_no_audit_event(git_repo: Path) -> None:
+    repo = feature_branch(policy_repo(git_repo))
+    edit(repo, APEX, DRAWDOWN, TIGHTER)
+    ci_commit(repo, "Tighten the drawdown")
+    outcome = run(sec020, base_task(repo))
+    assert len(outcome.findings) == 1 and outcome.audit_events == []
+    [record] = outcome.metrics["protected_changes"]
+    assert record["approved_by"] is None and record["changes"][0]["new"] == "9"
 
 
 def test_ci_accepts_an_approval_in_a_later_commit(git_repo: Path) -> None:

@@ -125,6 +125,10 @@ def test_pull_request_review_payload(
         [record] = outcome.metrics["protected_changes"]
         assert record["approved_by"] == OWNER
         assert record["via"] == "approving review by @risk-gh on pull request #7"
+        [event] = outcome.audit_events
+        assert (event.details["via"], event.details["commit"], event.details["approver"]) == ("pr-review", head, OWNER)
+    else:
+        assert outcome.audit_events == []
 
 
 def test_approval_on_the_merge_commit_checkout_of_a_pull_request(
