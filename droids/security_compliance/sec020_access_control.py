@@ -121,6 +121,7 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
             findings.append(_finding(item, verdict, evidence))
         else:
             events += _approval_events(item, verdict.approval)
+            notes.append(f"SEC020: {_what(item)}: approved by {verdict.approval.email} ({verdict.approval.via})")
         notes += evidence.notes
     return CheckOutcome(
         findings=findings,

@@ -153,6 +153,10 @@ def test_ci_passes_a_branch_whose_protected_commit_carries_an_owner_trailer(git_
     assert record["via"].startswith("trailer of commit ")
     assert record["changes"] == [{"key": "rulesets.seed.drawdown.percent", "old": "10", "new": "9"}]
     assert record["commit"] == git(repo, "rev-parse", "HEAD").strip()
+    approved = [n for n in outcome.notes if "approved by" in n]
+    assert approved == [
+        f"SEC020: {APEX}: protected keys rulesets.seed.drawdown.percent changed: approved by {OWNER} ({record['via']})"
+    ]
 
 
 RISK = "trading_core/risk/sentinel.py"
