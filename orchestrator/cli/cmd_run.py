@@ -49,6 +49,10 @@ def gate(
         Path | None,
         typer.Option("--commit-msg", metavar="FILE", help="The commit message file (commit-msg hook): approvals."),
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write report.json, .md, .sarif and .html into this folder (CI)."),
+    ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -64,7 +68,10 @@ def gate(
     task = gate_task(
         session.repo, session.policies, staged=staged, base=base, paths=paths or [], mode=mode, cwd=session.cwd
     )
-    raise typer.Exit(_code(_finish(session, task, record=True)))
+    report = _finish(session, task, record=True)
+    if out is not None:
+        _write_reports(session, report, out)
+    raise typer.Exit(_code(report))
 
 
 def audit(
@@ -76,13 +83,19 @@ def audit(
     output: OutputOpt = None,
 ) -> None:
     """Run every droid over the whole repository and write the report files."""
-    from orchestrator.render import render
     from orchestrator.targets import simple_task
 
     session: Session = ctx.obj.with_output(fmt, output)
     task = simple_task("audit", session.repo, session.policies, cwd=session.cwd)
     report = _finish(session, task, record=True)
-    folder = out or session.state_dir / "reports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    _write_reports(session, report, out or session.state_dir / "reports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
+    raise typer.Exit(_code(report))
+
+
+def _write_reports(session: Session, report: RunReport, folder: Path) -> None:
+    """The four report files of one run (one run: the trail holds one entry for them all)."""
+    from orchestrator.render import render
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for name, kind in AUDIT_FILES.items():
@@ -90,7 +103,6 @@ def audit(
     except OSError as exc:
         raise OrchestratorError(f"--out {folder}: cannot write reports ({exc.strerror})") from None
     session.note(f"reports written to {folder}")
-    raise typer.Exit(_code(report))
 
 
 def ask(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,16 @@ def test_malformed_policy_names_file_line_and_key(git_repo: Path) -> None:
     assert result.code == 2
     assert "gates.yaml:3: profiles.pre-commit.block_at" in result.err
     assert not (git_repo / ".droid" / "audit.db").exists()
+
+
+def test_gate_out_writes_every_report_of_one_run(git_repo: Path) -> None:
+    _stage_key(git_repo, aws_key())
+    out = git_repo / "droid-report"
+    result = droid("gate", "--staged", "--out", str(out), cwd=git_repo)
+    assert result.code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md", "report.sarif"]
+    report = json.loads((out / "report.json").read_text())
+    assert [f["rule"] for f in report["findings"]] == ["SEC001"]
+    assert "SEC001" in (out / "report.md").read_text()
+    trail = droid("audit-log", "show", "--format", "json", cwd=git_repo).json()
+    assert [(e["seq"], e["kind"]) for e in trail] == [(report["audit_entry"]["seq"], "gate")]  # one run, one entry
