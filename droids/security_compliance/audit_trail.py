@@ -19,8 +19,8 @@ approved it, audit_events.py) and "halt" / "kill_switch" (trading-core events, a
 Storage sits behind the small `AuditStore` interface; `open_store()` picks the backend, so callers
 never name one: SQLite (audit_trail_sqlite.py, `<repo>/.droid/audit.db`) by default, PostgreSQL
 (audit_trail_postgres.py) when `DROID_AUDIT_URL=postgresql://...` names a team server. Backends only
-implement `_insert_newest`, `raw_rows` and `close`: validation, sealing, chain checks and export live
-here and are shared.
+open the connection and implement `_write_transaction` (their write lock) and `close`: validation,
+sealing, the SQL, how `counts` and `details` are stored, chain checks and export live here and are shared.
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from droids.core import gitio
 from droids.core.errors import DroidError
@@ -90,7 +91,7 @@ class VerifyResult:
 
 
 def seal(entry: dict[str, Any], newest: tuple[int, str] | None) -> dict[str, Any]:
-    """Chain `entry` after the newest stored (seq, hash): backends call it under their write lock."""
+    """Chain `entry` after the newest stored (seq, hash); called under the backend's write lock."""
     entry["seq"], entry["prev_hash"] = (newest[0] + 1, newest[1]) if newest else (1, GENESIS)
     entry["time"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # under the lock, so in seq order
     entry["hash"] = entry_hash(entry)
@@ -98,9 +99,12 @@ def seal(entry: dict[str, Any], newest: tuple[int, str] | None) -> dict[str, Any
 
 
 class AuditStore(ABC):
-    """Where entries live. Backends implement `_insert_newest`, `raw_rows` and `close`; the rest is shared."""
+    """Where entries live. Backends open `_db` and implement `_write_transaction` and `close`; the rest is shared."""
 
     location: str
+    mark: ClassVar[str]  # the driver's query parameter placeholder: "?" (sqlite3), "%s" (psycopg)
+    _db: Any  # the open DB-API connection: execute(sql, params) returns a cursor
+    _errors: type[Exception]  # the driver's base error class
 
     def append(
         self,
@@ -134,16 +138,57 @@ class AuditStore(ABC):
         return AuditRecord(**self._insert_newest({**entry, "details": details}))
 
     @abstractmethod
-    def _insert_newest(self, entry: dict[str, Any]) -> dict[str, Any]:
-        """In one write transaction: read the newest (seq, hash), `seal()` the entry, insert, return it."""
-
-    @abstractmethod
-    def raw_rows(self, since: int | str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
-        """Entries as stored, in seq order, JSON fields decoded where they decode (else left as text)."""
+    def _write_transaction(self) -> AbstractContextManager[object]:
+        """One write transaction holding the trail's write lock: concurrent appends wait their turn."""
 
     @abstractmethod
     def close(self) -> None:
         """Release the connection."""
+
+    def _check_schema_version(self) -> None:
+        """Refuse a trail written under another schema: its hashes may cover other fields."""
+        row = self._db.execute("SELECT value FROM audit_meta WHERE key = 'schema'").fetchone()
+        if row is None or row[0] != SCHEMA:
+            found = repr(row[0]) if row else "missing"
+            raise DroidError(f"{self.location}: audit trail schema {found}; expected {SCHEMA!r}")
+
+    def _describe(self, exc: Exception) -> str:
+        """A driver error as messages show it (a backend may scrub it)."""
+        return str(exc)
+
+    def _insert_newest(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """In one write transaction: read the newest (seq, hash), `seal()` the entry after it, insert it
+        with `counts` and `details` as the exact canonical JSON text the hash was taken over."""
+        marks = ", ".join([self.mark] * len(COLUMNS))
+        insert = f"INSERT INTO audit_entries ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608  # nosec B608: constant column names, values bound
+        try:
+            with self._write_transaction():
+                newest = self._db.execute("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").fetchone()
+                entry = seal(entry, newest)
+                stored = {**entry, "counts": canonical(entry["counts"]), "details": canonical(entry["details"])}
+                self._db.execute(insert, [stored[c] for c in COLUMNS])
+        except self._errors as exc:
+            raise DroidError(f"{self.location}: cannot append to the audit trail ({self._describe(exc)})") from None
+        return entry
+
+    def raw_rows(self, since: int | str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """Entries as stored, in seq order, JSON fields decoded where they decode (else left as text)."""
+        sql, args = f"SELECT {', '.join(COLUMNS)} FROM audit_entries", []  # noqa: S608  # nosec B608: constant column names
+        if since is not None:
+            sql, args = f"{sql} WHERE {'seq' if isinstance(since, int) else 'time'} >= {self.mark}", [since]
+        sql += " ORDER BY seq"
+        if limit is not None:
+            sql, args = f"{sql} LIMIT {self.mark}", [*args, limit]
+        try:  # one SELECT: a consistent snapshot even while others append
+            rows = self._db.execute(sql, args).fetchall()
+        except self._errors as exc:
+            raise DroidError(f"{self.location}: cannot read the audit trail ({self._describe(exc)})") from None
+        for values in rows:
+            row = dict(zip(COLUMNS, values, strict=True))
+            for key in ("counts", "details"):
+                with suppress(TypeError, ValueError):  # else left as stored: verify() says it changed
+                    row[key] = json.loads(row[key])
+            yield row
 
     def __enter__(self) -> Self:
         return self

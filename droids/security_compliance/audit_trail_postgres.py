@@ -21,14 +21,13 @@ PostgreSQL store is opened.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from droids.core.errors import DroidError
-from droids.security_compliance.audit_trail import COLUMNS, SCHEMA, AuditStore, NoAuditTrail, canonical, seal
+from droids.security_compliance.audit_trail import SCHEMA, AuditStore, NoAuditTrail
 
 if TYPE_CHECKING:
     import psycopg
@@ -53,11 +52,12 @@ _DDL = (
     ),
     "INSERT INTO audit_meta VALUES ('schema', %s) ON CONFLICT (key) DO NOTHING",
 )
-_INSERT = f"INSERT INTO audit_entries ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"  # noqa: S608  # nosec B608: constant column names, values bound
 
 
 class PostgresAuditStore(AuditStore):
     """The trail in a PostgreSQL database; `create=False` refuses to make the tables (show/verify/export)."""
+
+    mark = "%s"
 
     def __init__(self, url: str, *, create: bool = True) -> None:
         self.location = LOCATION
@@ -74,17 +74,17 @@ class PostgresAuditStore(AuditStore):
                 url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="droid-audit"
             )
         except psycopg.Error as exc:
-            raise DroidError(f"{LOCATION}: cannot connect to the audit server ({self._scrub(exc)})") from None
+            raise DroidError(f"{LOCATION}: cannot connect to the audit server ({self._describe(exc)})") from None
         try:
             self._check_schema(create)
         except psycopg.Error as exc:
             self._db.close()
-            raise DroidError(f"{LOCATION}: cannot open the audit trail ({self._scrub(exc)})") from None
+            raise DroidError(f"{LOCATION}: cannot open the audit trail ({self._describe(exc)})") from None
         except DroidError:
             self._db.close()
             raise
 
-    def _scrub(self, exc: BaseException) -> str:
+    def _describe(self, exc: BaseException) -> str:
         """libpq's message on one line, with the URL and its password masked."""
         text = " ".join(str(exc).split()) or type(exc).__name__
         for secret in self._secrets:
@@ -111,39 +111,14 @@ class PostgresAuditStore(AuditStore):
                 self._db.execute(_UNLOCK_CREATE)
         if not self._has("audit_meta"):
             raise DroidError(f"{LOCATION}: audit_entries exists without audit_meta; expected a droid audit trail")
-        row = self._db.execute("SELECT value FROM audit_meta WHERE key = 'schema'").fetchone()
-        if row is None or row[0] != SCHEMA:
-            found = repr(row[0]) if row else "missing"
-            raise DroidError(f"{LOCATION}: audit trail schema {found}; expected {SCHEMA!r}")
+        self._check_schema_version()
 
-    def _insert_newest(self, entry: dict[str, Any]) -> dict[str, Any]:
-        try:
-            with self._db.transaction():
-                self._db.execute("SELECT set_config('lock_timeout', %s, true)", (f"{LOCK_TIMEOUT_S}s",))
-                self._db.execute("LOCK TABLE audit_entries IN EXCLUSIVE MODE")
-                newest = self._db.execute("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").fetchone()
-                entry = seal(entry, newest)
-                stored = {**entry, "counts": canonical(entry["counts"]), "details": canonical(entry["details"])}
-                self._db.execute(_INSERT, [stored[c] for c in COLUMNS])
-        except self._errors as exc:
-            raise DroidError(f"{LOCATION}: cannot append to the audit trail ({self._scrub(exc)})") from None
-        return entry
-
-    def raw_rows(self, since: int | str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
-        where, args = "", []
-        if since is not None:
-            where, args = ("WHERE seq >= %s" if isinstance(since, int) else "WHERE time >= %s"), [since]
-        sql = f"SELECT {', '.join(COLUMNS)} FROM audit_entries {where} ORDER BY seq LIMIT %s"  # noqa: S608  # nosec B608: constant column names, values bound
-        try:  # one SELECT: a consistent snapshot even while others append
-            rows = self._db.execute(sql, [*args, limit]).fetchall()
-        except self._errors as exc:
-            raise DroidError(f"{LOCATION}: cannot read the audit trail ({self._scrub(exc)})") from None
-        for values in rows:
-            row = dict(zip(COLUMNS, values, strict=True))
-            for key in ("counts", "details"):
-                with suppress(TypeError, ValueError):  # else left as stored: verify() says it changed
-                    row[key] = json.loads(row[key])
-            yield row
+    @contextmanager
+    def _write_transaction(self) -> Iterator[None]:
+        with self._db.transaction():
+            self._db.execute("SELECT set_config('lock_timeout', %s, true)", (f"{LOCK_TIMEOUT_S}s",))
+            self._db.execute("LOCK TABLE audit_entries IN EXCLUSIVE MODE")
+            yield
 
     def close(self) -> None:
         self._db.close()

@@ -9,15 +9,13 @@ accidents, not attackers (they can drop it); the hash chain is what detects tamp
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from droids.core.errors import DroidError
-from droids.security_compliance.audit_trail import COLUMNS, SCHEMA, AuditStore, NoAuditTrail, canonical, seal
+from droids.security_compliance.audit_trail import SCHEMA, AuditStore, NoAuditTrail
 
 BUSY_TIMEOUT_S = 30.0
 _DDL = (  # one statement each: executescript() would COMMIT the write lock we hold
@@ -31,11 +29,13 @@ _DDL = (  # one statement each: executescript() would COMMIT the write lock we h
         for op in ("UPDATE", "DELETE")
     ),
 )
-_INSERT = f"INSERT INTO audit_entries ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"  # noqa: S608  # nosec B608: constant column names, values bound
 
 
 class SQLiteAuditStore(AuditStore):
     """The trail in one SQLite file; `create=False` refuses to make a new one (for show/verify/export)."""
+
+    mark = "?"
+    _errors = sqlite3.Error
 
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path, self.location = path, str(path)
@@ -61,7 +61,7 @@ class SQLiteAuditStore(AuditStore):
 
     def _check_schema(self) -> None:
         if not self._tables():
-            with self._transaction():  # re-check under the write lock: another process may have won
+            with self._write_transaction():  # re-check under the write lock: another process may have won
                 if not self._tables():
                     for statement in _DDL:
                         self._db.execute(statement)
@@ -70,13 +70,10 @@ class SQLiteAuditStore(AuditStore):
         if not {"audit_meta", "audit_entries"} <= tables:
             found = ", ".join(sorted(tables))
             raise DroidError(f"{self.path}: not a droid audit trail (tables: {found}); expected audit_entries")
-        row = self._db.execute("SELECT value FROM audit_meta WHERE key = 'schema'").fetchone()
-        if row is None or row[0] != SCHEMA:
-            found = repr(row[0]) if row else "missing"
-            raise DroidError(f"{self.path}: audit trail schema {found}; expected {SCHEMA!r}")
+        self._check_schema_version()
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _write_transaction(self) -> Iterator[None]:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -84,33 +81,6 @@ class SQLiteAuditStore(AuditStore):
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-
-    def _insert_newest(self, entry: dict[str, Any]) -> dict[str, Any]:
-        try:
-            with self._transaction():
-                newest = self._db.execute("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").fetchone()
-                entry = seal(entry, newest)
-                stored = {**entry, "counts": canonical(entry["counts"]), "details": canonical(entry["details"])}
-                self._db.execute(_INSERT, [stored[c] for c in COLUMNS])
-        except sqlite3.Error as exc:
-            raise DroidError(f"{self.path}: cannot append to the audit trail ({exc})") from None
-        return entry
-
-    def raw_rows(self, since: int | str | None = None, limit: int | None = None) -> Iterator[dict[str, Any]]:
-        where, args = "", []
-        if since is not None:
-            where, args = ("WHERE seq >= ?" if isinstance(since, int) else "WHERE time >= ?"), [since]
-        sql = f"SELECT {', '.join(COLUMNS)} FROM audit_entries {where} ORDER BY seq LIMIT ?"  # noqa: S608  # nosec B608: constant column names, values bound
-        try:  # one SELECT: a consistent snapshot even while others append
-            rows = self._db.execute(sql, [*args, -1 if limit is None else limit]).fetchall()
-        except sqlite3.Error as exc:
-            raise DroidError(f"{self.path}: cannot read the audit trail ({exc})") from None
-        for values in rows:
-            row = dict(zip(COLUMNS, values, strict=True))
-            for key in ("counts", "details"):
-                with suppress(TypeError, ValueError):  # else left as stored: verify() says it changed
-                    row[key] = json.loads(row[key])
-            yield row
 
     def close(self) -> None:
         self._db.close()

@@ -18,7 +18,7 @@ policies/apex-published.yaml first, with its owners' approval (SEC020).
 from __future__ import annotations
 
 from droids.core.checks import CheckOutcome
-from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
+from droids.core.models import RuleSpec, Severity, Task
 from droids.core.protocol import DroidContext
 
 DROID = "security-compliance"
@@ -43,25 +43,7 @@ def applies(task: Task) -> bool:
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     from droids.security_compliance.access.apex_limits import check_limits
-    from droids.security_compliance.access.patterns import dotted
 
     checked = check_limits(task)
-    findings = [
-        Finding(
-            rule=CMP001.id,
-            droid=DROID,
-            severity=CMP001.severity,
-            title=CMP001.title,
-            message=f"{breach.message} (set by this change; approval cannot override it)",
-            path=checked.apex_path,
-            line=checked.line(breach),
-            fingerprint=fingerprint(CMP001.id, checked.apex_path, f"{dotted(breach.key)}={breach.value}"),
-            fix=FIX,
-            key=dotted(breach.key),
-            value=breach.value,
-            limit=breach.limit,
-        )
-        for breach in checked.breaches
-        if breach.key in checked.introduced
-    ]
+    findings = checked.findings(CMP001, introduced=True, note=" (set by this change; approval cannot override it)")
     return CheckOutcome(findings=findings, notes=checked.notes)

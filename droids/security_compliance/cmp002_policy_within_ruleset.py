@@ -16,7 +16,7 @@ the index for a staged gate, the work tree otherwise. Invalid policy files are b
 from __future__ import annotations
 
 from droids.core.checks import CheckOutcome
-from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
+from droids.core.models import RuleSpec, Severity, Task
 from droids.core.protocol import DroidContext
 
 DROID = "security-compliance"
@@ -44,25 +44,7 @@ def applies(task: Task) -> bool:
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     from droids.security_compliance.access.apex_limits import check_limits
-    from droids.security_compliance.access.patterns import dotted
 
     checked = check_limits(task)
-    findings = [
-        Finding(
-            rule=CMP002.id,
-            droid=DROID,
-            severity=CMP002.severity,
-            title=CMP002.title,
-            message=breach.message,
-            path=checked.apex_path,
-            line=checked.line(breach),
-            fingerprint=fingerprint(CMP002.id, checked.apex_path, f"{dotted(breach.key)}={breach.value}"),
-            fix=FIX,
-            key=dotted(breach.key),
-            value=breach.value,
-            limit=breach.limit,
-        )
-        for breach in checked.breaches
-        if breach.key not in checked.introduced
-    ]
+    findings = checked.findings(CMP002, introduced=False)
     return CheckOutcome(findings=findings, notes=checked.notes, metrics={"apex_limits_checked": True})

@@ -15,10 +15,10 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from droids.core.errors import DroidError
-from droids.core.models import Task
+from droids.core.models import Finding, RuleSpec, Task, fingerprint
 from droids.security_compliance.access import yamltree
 from droids.security_compliance.access.change import ChangeView, change_view, repo_relative
-from droids.security_compliance.access.patterns import KeyPath, key_matches
+from droids.security_compliance.access.patterns import KeyPath, dotted, key_matches
 from droids.security_compliance.access.published import PUBLISHED_FILE, Breach, PublishedFile, breaches
 from trading_core.apex.policy import APEX_FILE, ApexPolicyFile
 from trading_core.errors import TradingCoreError
@@ -35,6 +35,28 @@ class LimitCheck:
 
     def line(self, breach: Breach) -> int | None:
         return self.lines.get(breach.key)
+
+    def findings(self, rule: RuleSpec, *, introduced: bool, note: str = "") -> list[Finding]:
+        """`rule`'s findings, one per breach this change introduced (`introduced=True`, CMP001) or per
+        breach it did not (CMP002): the breach's sentence followed by `note`, the rule's fix."""
+        return [
+            Finding(
+                rule=rule.id,
+                droid=rule.droid,
+                severity=rule.severity,
+                title=rule.title,
+                message=breach.message + note,
+                path=self.apex_path,
+                line=self.line(breach),
+                fingerprint=fingerprint(rule.id, self.apex_path, f"{dotted(breach.key)}={breach.value}"),
+                fix=rule.fix,
+                key=dotted(breach.key),
+                value=breach.value,
+                limit=breach.limit,
+            )
+            for breach in self.breaches
+            if (breach.key in self.introduced) == introduced
+        ]
 
 
 class _Source:
