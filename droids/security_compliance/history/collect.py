@@ -142,9 +142,9 @@ class Collector:
             return
         if self._filter is None:
             from droids.security_compliance.history.candidates import CandidateFilter
-            from droids.security_compliance.secret_scan.runner import _get_engine
+            from droids.security_compliance.secret_scan.runner import shared_engine
 
-            self._filter = CandidateFilter(_get_engine())
+            self._filter = CandidateFilter(shared_engine())
         self.out.distinct_lines += len(lines)
         for index in self._filter.confirm(lines):
             self._status[lines[index]] = True

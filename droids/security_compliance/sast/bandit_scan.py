@@ -16,7 +16,7 @@ import tomllib
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -167,14 +167,6 @@ def _bandit_core() -> Any:
         import bandit.core.utils
 
     return bandit.core
-
-
-def to_json(issues: list[RawIssue]) -> str:
-    return json.dumps([asdict(i) for i in issues])
-
-
-def from_json(text: str) -> list[RawIssue]:
-    return [RawIssue(**item) for item in json.loads(text)]
 
 
 @contextmanager

@@ -1,15 +1,38 @@
-"""SEC010's results for a set of files: cached ones from the cache, the rest from one bandit run."""
+"""SEC010's results for a set of files: cached ones from the cache, the rest from one bandit run.
+
+The cache (`sec010-bandit.sqlite`, see secret_scan/cache.py) is keyed by bandit's settings
+(`BanditSettings.key`: version, profile, [tool.bandit]), the path and the bytes. A row holds the
+file's issues as plain data (no source text), the reason bandit skipped it and its `# nosec` count.
+"""
 
 from __future__ import annotations
 
-import sqlite3
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from droids.security_compliance.sast.bandit_scan import BanditSettings, RawIssue, scan
-from droids.security_compliance.sast.cache import BanditCache, FileResult
-from droids.security_compliance.secret_scan.cache import content_key  # one content key for both caches
+from droids.security_compliance.secret_scan.cache import CacheSpec, ResultCache, content_key
+
+
+@dataclass(frozen=True)
+class FileResult:
+    issues: list[RawIssue]
+    skipped: str | None  # why bandit could not analyse the file
+    nosec: int  # results accepted with `# nosec`
+
+
+def _encode(row: FileResult) -> str:
+    return json.dumps({"issues": [asdict(i) for i in row.issues], "skipped": row.skipped, "nosec": row.nosec})
+
+
+def _decode(text: str) -> FileResult:
+    data = json.loads(text)
+    return FileResult([RawIssue(**i) for i in data["issues"]], data["skipped"], int(data["nosec"]))
+
+
+BANDIT_CACHE = CacheSpec("sec010-bandit.sqlite", _encode, _decode, label="SEC010: bandit", scanned="analysed")
 
 
 @dataclass
@@ -25,13 +48,8 @@ def analyse(files: Sequence[tuple[str, bytes]], settings: BanditSettings, cache_
     results = Results()
     settings_key = settings.key()
     keys = {path: content_key(settings_key, path, content) for path, content in files}
-    cache = _open(cache_dir, results)
-    cached: dict[str, FileResult] = {}
-    if cache is not None:
-        try:
-            cached = cache.get_many(keys.values())
-        except sqlite3.Error as exc:
-            results.notes.append(f"SEC010: result cache unreadable, analysed without it ({exc})")
+    cache = ResultCache(BANDIT_CACHE, cache_dir, results.notes)
+    cached = cache.get_many(keys.values())
     missing = [(path, content) for path, content in files if keys[path] not in cached]
     outcome = scan(missing, settings)
     fresh = {
@@ -47,23 +65,5 @@ def analyse(files: Sequence[tuple[str, bytes]], settings: BanditSettings, cache_
         if row.skipped:
             results.skipped[path] = row.skipped
     results.cache_hits = len(files) - len(missing)
-    if cache is not None:
-        try:
-            cache.put_many(fresh, touched=[keys[p] for p, _ in files if keys[p] in cached])
-            cache.close()
-        except sqlite3.Error as exc:
-            results.notes.append(f"SEC010: results not cached ({exc})")
+    cache.save(fresh, touched=[keys[p] for p, _ in files if keys[p] in cached])
     return results
-
-
-def _open(cache_dir: Path | None, results: Results) -> BanditCache | None:
-    if cache_dir is None:
-        return None
-    try:
-        cache = BanditCache(cache_dir)
-    except (sqlite3.Error, OSError) as exc:
-        results.notes.append(f"SEC010: result cache unusable, analysed without it ({exc})")
-        return None
-    if cache.reset:
-        results.notes.append(f"SEC010: result cache {cache.path} was damaged and has been reset")
-    return cache

@@ -107,7 +107,8 @@ class SecretEngine:
         self._hash = PotentialSecret.hash_secret
         self._transform = get_transformed_file
         self._snippet = get_code_snippet
-        self._prefilter = LinePrefilter(self.plugins)
+        # Public: SEC002's history scan confirms candidate lines with the same prefilter.
+        self.prefilter = LinePrefilter(self.plugins)
         self._own = false_positives if own_filters else None
         linear = _Filter(_INDIRECT_FILTER, indirect_reference.is_indirect_reference, frozenset({"line"}))
         filters = [linear if f.path == _INDIRECT_FILTER else f for f in filters]
@@ -167,7 +168,7 @@ class SecretEngine:
             segments.extend(line[s : s + LONG_LINE] for s in starts)
         found: set[tuple[int, str, str]] = set()
         runs_for: dict[int, tuple[_PluginRun, ...]] = {}  # line index -> the plugins its line filters let run
-        by_segment = self._prefilter.plugins_for(segments)
+        by_segment = self.prefilter.plugins_for(segments)
         for seg in sorted(by_segment):
             index = owners[seg]
             context = self._snippet(lines=lines, line_number=index + 1)

@@ -104,7 +104,7 @@ class LinePrefilter:
                 probes.extend(found)
                 owners.extend([position] * len(found))
         self.probes = tuple(probes)
-        self._owners = tuple(owners)
+        self.owners = tuple(owners)
         self._needs_folding = any(p.requirement and p.requirement.folded for p in self.probes)
 
     def confirm(self, segments: Sequence[str]) -> list[int]:
@@ -119,7 +119,7 @@ class LinePrefilter:
             return {i: every for i in range(len(segments))}
         candidates = self._by_literals(segments)
         found: dict[int, set[int]] = {}
-        for probe, owner, indices in zip(self.probes, self._owners, candidates, strict=True):
+        for probe, owner, indices in zip(self.probes, self.owners, candidates, strict=True):
             search = probe.regex.search
             for i in range(len(segments)) if indices is None else indices:
                 plugins = found.get(i)

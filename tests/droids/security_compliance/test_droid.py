@@ -19,7 +19,7 @@ from droids.core.models import DroidReport, TargetKind, Targets, Task
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
 from droids.security_compliance import SecurityComplianceDroid, sec001_hardcoded_secret
-from droids.security_compliance.secret_scan import runner
+from droids.security_compliance.secret_scan import pool, runner
 from tests.conftest import git
 from tests.droids.security_compliance import sec001_field_values as fv
 from tests.droids.security_compliance import secret_values as sv
@@ -293,8 +293,8 @@ def test_failing_workers_fall_back_to_one_process_and_say_so(git_repo: Path, mon
     for i in range(3):
         _stage(git_repo, f"w{i}.py", f'K = "{sv.aws_access_key(60 + i)}"\n')
     monkeypatch.setattr(runner, "POOL_MIN_BYTES", 0)
-    monkeypatch.setattr(runner, "_available_cores", lambda: 2)
-    monkeypatch.setattr(runner.sys, "executable", "/bin/false")  # every worker exits 1
+    monkeypatch.setattr(pool, "available_cores", lambda: 2)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # every worker exits 1
 
     report = _run(git_repo, "staged")
 

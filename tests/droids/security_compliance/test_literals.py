@@ -17,7 +17,7 @@ from droids.security_compliance.secret_scan.prefilter import probes_for
 from tests.droids.security_compliance.sec001_field_values import FIELD_TYPES
 
 ENGINE = SecretEngine()
-PROBES = ENGINE._prefilter.probes
+PROBES = ENGINE.prefilter.probes
 NOISE = ["def f(x):", "    return x", 'name = "value"', "", "# plain comment", "a.b.c = 1"]
 
 
@@ -77,7 +77,7 @@ def test_every_default_plugin_has_probes() -> None:
     # a detect-secrets upgrade that adds such a plugin should be noticed here.
     assert {p.secret_type for p in ENGINE.plugins} >= FIELD_TYPES  # SEC001's own plugins run too
     assert all(probes_for(p) is not None for p in ENGINE.plugins)
-    assert not ENGINE._prefilter.exhaustive
+    assert not ENGINE.prefilter.exhaustive
 
 
 def test_a_field_detector_that_reads_lines_its_own_way_gets_no_probes() -> None:
@@ -130,9 +130,9 @@ def test_a_line_the_probe_matches_is_always_confirmed(index: int, data: st.DataO
         assert all(any(lit in text for lit in literals) for literals in probe.requirement.all_of)
     where = data.draw(st.integers(0, len(NOISE)))
     segments = [*NOISE[:where], line, *NOISE[where:]]
-    assert where in ENGINE._prefilter.confirm(segments)
+    assert where in ENGINE.prefilter.confirm(segments)
     # ...and the probe's plugin is among the plugins the engine runs on that line.
-    assert ENGINE._prefilter._owners[index] in ENGINE._prefilter.plugins_for(segments)[where]
+    assert ENGINE.prefilter.owners[index] in ENGINE.prefilter.plugins_for(segments)[where]
 
 
 def test_case_folding_covers_every_character_ignorecase_maps_to_ascii() -> None:

@@ -16,6 +16,7 @@ from droids.security_compliance import sec002_history
 from droids.security_compliance.history import parallel
 from droids.security_compliance.sec001_hardcoded_secret import findings_for
 from droids.security_compliance.sec002_history import HistoryResult, scan_history
+from droids.security_compliance.secret_scan import pool
 from droids.security_compliance.secret_scan.runner import scan_content
 from tests.conftest import git
 from tests.droids.security_compliance import secret_values as sv
@@ -349,7 +350,7 @@ def test_workers_find_what_one_process_finds(git_repo: Path, monkeypatch: pytest
         commit(git_repo, {f"f{i}.py": f'password = "{sv.password(100 + i)}"\n' if i % 3 == 0 else f"x = {i}\n"})
     alone = scan_history(git_repo, git_repo / ".droid-one")
     monkeypatch.setattr(parallel, "POOL_MIN_COMMITS", 1)
-    monkeypatch.setattr(parallel, "_available_cores", lambda: 2)
+    monkeypatch.setattr(pool, "available_cores", lambda: 2)
 
     spread = scan_history(git_repo, git_repo / ".droid-two")
 
