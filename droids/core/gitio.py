@@ -79,15 +79,23 @@ def read_staged(repo: Path, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]
         env=_ENV,
         check=False,
     )
-    out, pos = proc.stdout, 0
-    for path in wanted:
+    for path, content in zip(wanted, parse_batch(proc.stdout, len(wanted)), strict=True):
+        if content is not None:
+            yield path, content
+
+
+def parse_batch(out: bytes, count: int) -> Iterator[bytes | None]:
+    """The contents `git cat-file --batch` wrote for `count` requests, in request order (None: missing)."""
+    pos = 0
+    for _ in range(count):
         nl = out.index(b"\n", pos)
         header = out[pos:nl].split()
         pos = nl + 1
         if len(header) < 3 or header[-1] == b"missing":
+            yield None
             continue
         size = int(header[2])
-        yield path, out[pos : pos + size]
+        yield out[pos : pos + size]
         pos += size + 1
 
 

@@ -6,6 +6,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from droids.core import gitio
 from droids.core.errors import DroidError
 from droids.security_compliance.history.gitlog import GIT_ENV
 
@@ -86,18 +87,8 @@ def read_blobs(repo: Path, blobs: Iterable[str]) -> dict[str, bytes]:
     if not wanted:
         return {}
     out = git(repo, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in wanted).encode())
-    contents: dict[str, bytes] = {}
-    pos = 0
-    for _ in wanted:
-        nl = out.index(b"\n", pos)
-        header = out[pos:nl].split()
-        pos = nl + 1
-        if len(header) < 3 or header[-1] == b"missing":
-            continue
-        size = int(header[2])
-        contents[header[0].decode()] = out[pos : pos + size]
-        pos += size + 1
-    return contents
+    parsed = zip(wanted, gitio.parse_batch(out, len(wanted)), strict=True)
+    return {blob: content for blob, content in parsed if content is not None}
 
 
 def tree_blobs(repo: Path, commit: str, max_bytes: int) -> dict[str, str]:
