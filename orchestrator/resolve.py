@@ -32,7 +32,7 @@ def _suppression_for(finding: Finding, rules: Sequence[Suppression], today: date
     for s in rules:
         if s.expires is not None and s.expires < today:
             continue
-        if not fnmatchcase(finding.rule, s.rule):
+        if not any(fnmatchcase(rule_id, s.rule) for rule_id in finding.rule_ids()):
             continue
         if finding.path is not None and _path_spec(s.paths).match_file(finding.path):
             return s

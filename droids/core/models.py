@@ -90,6 +90,8 @@ class Finding(BaseModel):
     """One problem at one place. Extra keys (e.g. `event_index` for Apex violations) are kept.
 
     `evidence` never holds a secret's value: at most its first 4 characters followed by `****`.
+    An optional extra key `subrule` names a finer check within the rule (bandit's test id `B602`
+    under SEC010): a suppression in gates.yaml may then name `SEC010/B602` (see `rule_ids`).
     """
 
     model_config = ConfigDict(frozen=True, extra="allow")
@@ -107,6 +109,11 @@ class Finding(BaseModel):
     fix: str = ""
     suppressed: bool = False
     suppression: str | None = None
+
+    def rule_ids(self) -> tuple[str, ...]:
+        """The ids a policy may name this finding by: the rule, and `rule/subrule` when there is one."""
+        sub = (self.model_extra or {}).get("subrule")
+        return (self.rule, f"{self.rule}/{sub}") if sub else (self.rule,)
 
 
 def fingerprint(rule: str, path: str | None, content: str) -> str:

@@ -32,7 +32,10 @@ class Thresholds(PolicyModel):
 
 
 class Suppression(PolicyModel):
-    """Silence one rule on matching paths, with a reason a reviewer can read, until `expires`."""
+    """Silence one rule on matching paths, with a reason a reviewer can read, until `expires`.
+
+    `rule` is a rule id or a glob of one (`SEC00*`), or `RULE/SUBRULE` for one finer check of a
+    rule (`SEC010/B311`: bandit's B311 only)."""
 
     rule: str
     paths: tuple[str, ...] = Field(min_length=1)

@@ -12,8 +12,9 @@ to all interfaces, fixed temporary paths, `assert` used for checks, swallowed ex
 One rule id for all of them: each finding keeps bandit's test in its title (`SEC010 B602
 subprocess_popen_with_shell_equals_true`) and in extra fields `bandit_test` (`B602`),
 `bandit_name`, `bandit_severity`, `bandit_confidence`, `cwe` and `more_info` (bandit's page for
-the test, also named in the fix). The fingerprint hashes the test id and the flagged line's text,
-so it survives edits elsewhere in the file.
+the test, also named in the fix), and as `subrule`, so a suppression in policies/gates.yaml can
+silence one bandit test with its reason (`rule: SEC010/B311`). The fingerprint hashes the test id
+and the flagged line's text, so it survives edits elsewhere in the file.
 
 Severity: bandit's severity, one step lower when bandit's confidence is low:
 
@@ -184,6 +185,7 @@ def _finding(issue: RawIssue, stable_id: str) -> Finding:
         evidence=f"{issue.test_id} {issue.test_name}",
         fingerprint=stable_id,
         fix=f"{hint} See {issue.more_info}. If the code is safe here, add '# nosec {issue.test_id}' with a reason.",
+        subrule=issue.test_id,  # suppressions may name SEC010/<test id>
         bandit_test=issue.test_id,
         bandit_name=issue.test_name,
         bandit_severity=issue.severity,

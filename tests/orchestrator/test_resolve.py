@@ -72,6 +72,25 @@ def test_suppressions(suppression: Suppression, suppressed: bool) -> None:
     assert (f.suppression == f"policy: {suppression.reason}") is suppressed
 
 
+@pytest.mark.parametrize(
+    ("rule", "subrule", "suppressed"),
+    [
+        ("SEC010/B311", "B311", True),
+        ("SEC010/B3*", "B311", True),
+        ("SEC010", "B311", True),  # the whole rule covers each of its subrules
+        ("SEC010/B602", "B311", False),
+        ("SEC010/B311", None, False),  # a finding without a subrule is named by its rule only
+    ],
+)
+def test_a_suppression_may_name_one_subrule(rule: str, subrule: str | None, suppressed: bool) -> None:
+    gates = GATES.model_copy(update={"suppressions": (Suppression(rule=rule, paths=("tests/**",), reason="why"),)})
+    finding = _f("security-compliance", "SEC010", Severity.LOW, "tests/k.py")
+    if subrule:
+        finding = Finding(**finding.model_dump(), subrule=subrule)
+    (f,) = merge_findings(_reports(finding), gates, frozenset(), TODAY)
+    assert f.suppressed is suppressed
+
+
 def test_baseline_suppresses_by_fingerprint(tmp_path: Path) -> None:
     known = _f("security-compliance", "SEC001", Severity.HIGH, content="old")
     new = _f("security-compliance", "SEC001", Severity.HIGH, content="new")

@@ -82,6 +82,7 @@ def test_bandit_findings_become_sec010_findings(tmp_path: Path, code: str, test_
         severity,
     )
     assert finding.title.startswith(f"Security anti-pattern (SAST): {test_id} ")
+    assert finding.rule_ids() == ("SEC010", f"SEC010/{test_id}")  # what a suppression may name
     assert f"(bandit {test_id}, severity " in finding.message
     more_info = finding.more_info  # type: ignore[attr-defined]
     assert more_info.startswith("https://bandit.readthedocs.io/") and more_info in finding.fix
