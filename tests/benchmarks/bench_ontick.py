@@ -96,11 +96,18 @@ def report(benchmark: Any, name: str, figures: dict[str, Any]) -> None:
     print(f"\n{name}: {figures} [{MACHINE}]")
 
 
-def numpy_forward(path: Path) -> Callable[[], Any]:
-    """The peer: the same weights run as a numpy forward pass on a preallocated row."""
+def numpy_forward(path: Path) -> Callable[[], Any] | None:
+    """The peer: the same weights run as a numpy forward pass on a preallocated row.
+
+    None without the `onnx` package (a build-time dev extra that reads the weights): the perf droid
+    runs this suite in a plain install for the ONNX budget, which needs no peer."""
     import numpy as np
-    import onnx
-    from onnx import numpy_helper
+
+    try:
+        import onnx
+        from onnx import numpy_helper
+    except ImportError:
+        return None
 
     w = {t.name: numpy_helper.to_array(t) for t in onnx.load(path).graph.initializer}
     x = np.array([[0.5, 0.1, 0.2, 0.3, 1.0, 1.0, 0.5, 0.2]], dtype=np.float32)
@@ -114,10 +121,13 @@ def test_onnx_inference(benchmark: Any) -> None:
     scorer.predict([0.5, 0.1, 0.2, 0.3, 1.0, 1.0, 0.5, 0.2])
     peer = numpy_forward(path)
     time_each(scorer.score, 5_000)  # warm-up
-    time_each(peer, 5_000)
     figures = percentiles(time_each(scorer.score, 100_000))
-    figures["numpy_peer"] = percentiles(time_each(peer, 100_000))
-    figures["p50_ratio_to_numpy"] = round(figures["p50_us"] / figures["numpy_peer"]["p50_us"], 2)
+    if peer is None:
+        figures["numpy_peer"] = "not measured: the onnx package (dev extra) is not installed"
+    else:
+        time_each(peer, 5_000)
+        figures["numpy_peer"] = percentiles(time_each(peer, 100_000))
+        figures["p50_ratio_to_numpy"] = round(figures["p50_us"] / figures["numpy_peer"]["p50_us"], 2)
     report(benchmark, "onnx_inference", {**figures, "goal_p99_us": 50, "budget_p99_us": BUDGETS.budgets.onnx_p99_us})
     benchmark.pedantic(scorer.score, rounds=2000, iterations=10)
 
