@@ -36,15 +36,17 @@ def execute(
 
 
 def _record(report: RunReport, repo: Path) -> None:
-    """The verdict entry, then each droid's audit events (e.g. approvals), all in one store session.
+    """The verdict entry, then each droid's audit events (e.g. approvals), in one store session.
 
-    The report quotes the verdict entry's seq:hash as `audit_entry` (the anchor) and each event's
-    under `audit_events`."""
+    Events are facts about what the run let through, so a blocked run writes none: an approval of
+    a change that was refused would read as if the change landed. Each event names its run's entry
+    (`details.run` = that seq), since other writers may append in between. The report quotes the
+    verdict entry's seq:hash as `audit_entry` (the anchor) and each event's under `audit_events`."""
     from droids.security_compliance.audit_trail import open_store, who
 
     counts = Counter(f.rule for f in report.active())
     run = {"profile": report.profile, "who": who(repo), "head": gitio.head(repo) if gitio.toplevel(repo) else None}
-    events = [event for droid in report.droids for event in droid.audit_events]
+    events = [] if report.verdict == "block" else [e for droid in report.droids for e in droid.audit_events]
     with open_store(repo) as store:
         entry = store.append(
             kind=report.mode,
@@ -56,7 +58,8 @@ def _record(report: RunReport, repo: Path) -> None:
         report.extra["audit_entry"] = {"seq": entry.seq, "hash": entry.hash}
         if events:
             written = [
-                store.append(kind=e.kind, verdict=e.verdict, counts={}, details=e.details, **run) for e in events
+                store.append(kind=e.kind, verdict=e.verdict, counts={}, details={**e.details, "run": entry.seq}, **run)
+                for e in events
             ]
             report.extra["audit_events"] = [{"seq": w.seq, "hash": w.hash, "kind": w.kind} for w in written]
 

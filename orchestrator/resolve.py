@@ -32,7 +32,9 @@ def _suppression_for(finding: Finding, rules: Sequence[Suppression], today: date
     for s in rules:
         if s.expires is not None and s.expires < today:
             continue
-        if not any(fnmatchcase(rule_id, s.rule) for rule_id in finding.rule_ids()):
+        # "SEC010/B311" names one subrule; a pattern without "/" ("SEC0*") names whole rules only
+        ids = finding.rule_ids() if "/" in s.rule else (finding.rule,)
+        if not any(fnmatchcase(rule_id, s.rule) for rule_id in ids):
             continue
         if finding.path is not None and _path_spec(s.paths).match_file(finding.path):
             return s

@@ -1,6 +1,5 @@
-"""security-compliance: prevents credential leaks in the trading codebase (rule SEC001).
-
-See CARD.md for what the droid does today and what is planned.
+"""security-compliance: secrets, SAST, access control on protected parameters, Apex compliance and
+the audit trail. See CARD.md for what the droid does and what is planned.
 """
 
 from __future__ import annotations

@@ -7,17 +7,27 @@ passes thanks to an `Approved-by:` trailer or a pull-request approval. The entry
 
     kind "approval", profile "pre-commit" | "ci", verdict "approved", counts {}
     details {"path": "policies/apex.yaml", "key": "rulesets.seed.drawdown.percent",
-             "old": "10", "new": "8", "approver": "risk@example.com", "commit": "<sha>", "via": "trailer"}
+             "old": "10", "new": "8", "approver": "risk@example.com", "commit": "<sha>", "via": "trailer",
+             "run": 41}
+
+SEC020 hands these to the orchestrator as `AuditEvent`s; it writes them only for a run that did not
+block, right after the run's own entry, and adds `run`, the seq of that entry.
 
 Values go through `summarize_value`, so a secret never reaches the trail: numbers, booleans, null,
-decimal strings ("2500", "0.30"), clock times, dates and plain words ("intraday") are shown as they
-are; any other text only as `<text, N chars>`, lists and mappings as their size, and every value of a
-key whose name says secret (password, token, api_key, secret, credential, ...) as `<redacted>`.
+decimal strings ("2500", "0.30"), clock times, dates and the words the policies use as settings
+(`POLICY_WORDS`: "intraday", "percent", ...) are shown as they are; any other text only as
+`<text, N chars>` (a password may be a plain word), lists and mappings as their size, and every
+value of a key whose name says secret (password, pass, pw, token, api_key, secret, credential, dsn,
+...) as `<redacted>`. A whole protected file (key "") is described by fixed words (`FILE_FATES`:
+existing, added, modified, deleted, renamed, copied, retyped, invalid-yaml), never by its content;
+a rename or copy also names the path it came `from`. Paths and keys are cut to
+`MAX_NAME_CHARS` (with a hash of the whole) so an entry always fits the trail.
 Halts and kill-switch events from the trading core come in through audit_ingest.py.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -27,19 +37,35 @@ from droids.security_compliance.access.yamltree import ABSENT
 from droids.security_compliance.audit_trail import AuditRecord, AuditStore
 
 APPROVAL = "approval"
-__all__ = ["ABSENT", "APPROVAL", "approval_details", "key_says_secret", "record_approval", "summarize_value"]
+__all__ = [
+    "ABSENT",
+    "APPROVAL",
+    "FILE_FATES",
+    "approval_details",
+    "bounded",
+    "key_says_secret",
+    "record_approval",
+    "shown_change",
+    "summarize_value",
+]
 APPROVAL_VIA = ("trailer", "pr-review")
 
 _SECRET_KEY = re.compile(
-    r"(?i)(passw|passwd|pwd|secret|token|api_?key|apikey|credential|private|auth|cookie|signature"
-    r"|(^|[._\-:/])(cid|sec|key|pin)($|[._\-:/]))"
+    r"(?i)(passw|passwd|passphrase|passcode|pwd|secret|token|api_?key|apikey|credential|private|auth|cookie"
+    r"|signature|(^|[._\-:/])(cid|sec|key|pin|pass|pw|salt|otp|dsn)($|[._\-:/]))"
 )
 _SAFE_TEXT = (
     re.compile(r"-?\d{1,15}(\.\d{1,10})?%?"),  # decimals as policies quote them
     re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?"),  # clock times
     re.compile(r"\d{4}-\d\d-\d\d"),  # dates
-    re.compile(r"[A-Za-z][A-Za-z_\-]{0,31}"),  # enum words, no digits (an id or key has them)
 )
+# The words policies use as settings (the Literal values of the policy models): shown as they are.
+# Any other word is shown by its length only: "Sunshine" may be a password.
+POLICY_WORDS = frozenset(
+    {"percent", "fixed", "dollars", "intraday", "eod", "limit", "market", "stop", "p50", "p99", "none", "null"}
+)
+FILE_FATES = frozenset({"existing", "added", "modified", "deleted", "renamed", "copied", "retyped", "invalid-yaml"})
+MAX_NAME_CHARS = 200
 
 
 def key_says_secret(key: str) -> bool:
@@ -58,7 +84,7 @@ def summarize_value(key: str, value: Any) -> str:
     if isinstance(value, int | float | Decimal):
         return str(value)
     if isinstance(value, str):
-        if any(p.fullmatch(value) for p in _SAFE_TEXT):
+        if value.lower() in POLICY_WORDS or any(p.fullmatch(value) for p in _SAFE_TEXT):
             return value
         return f"<text, {len(value)} chars>"
     if isinstance(value, Mapping):
@@ -69,21 +95,57 @@ def summarize_value(key: str, value: Any) -> str:
 
 
 def approval_details(
-    *, path: str, key: str, old: Any, new: Any, approver: str, commit: str | None, via: str
+    *,
+    path: str,
+    key: str,
+    old: Any,
+    new: Any,
+    approver: str,
+    commit: str | None,
+    via: str,
+    from_path: str | None = None,
 ) -> dict[str, Any]:
     """The `details` of an "approval" entry, values summarised (see the module docstring)."""
     if via not in APPROVAL_VIA:
         raise ValueError(f"audit entry: via must be one of {APPROVAL_VIA}, got {via!r}")
-    where = f"{path}:{key}" if key else path
-    return {
-        "path": path,
-        "key": key,
-        "old": summarize_value(where, old),
-        "new": summarize_value(where, new),
-        "approver": approver,
+    old_shown, new_shown = shown_change(path, key, old, new)
+    details = {
+        "path": bounded(path),
+        "key": bounded(key),
+        "old": old_shown,
+        "new": new_shown,
+        "approver": bounded(approver),
         "commit": commit,
         "via": via,
     }
+    if from_path is not None and from_path != path:
+        details["from"] = bounded(from_path)
+    return details
+
+
+def shown_change(path: str, key: str, old: Any, new: Any) -> tuple[str, str]:
+    """(old, new) of `path`:`key` as the trail and reports show them; key "" is a whole file's fate."""
+    if not key:
+        return _fate(old), _fate(new)
+    where = f"{path}:{key}"
+    return summarize_value(where, old), summarize_value(where, new)
+
+
+def _fate(value: Any) -> str:
+    """A whole file's fate: one of the fixed words, never anything read from the file."""
+    if value is ABSENT:
+        return "(absent)"
+    if value not in FILE_FATES:
+        raise ValueError(f"audit entry: a whole file's old/new must be one of {sorted(FILE_FATES)}, got {value!r}")
+    return str(value)
+
+
+def bounded(name: str) -> str:
+    """`name`, or its first MAX_NAME_CHARS characters and a hash of the whole when it is longer."""
+    if len(name) <= MAX_NAME_CHARS:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return f"{name[:MAX_NAME_CHARS]}...(sha256:{digest}, {len(name)} chars)"
 
 
 def record_approval(

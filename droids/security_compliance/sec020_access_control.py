@@ -58,7 +58,7 @@ from droids.security_compliance.access.github_event import ReviewEvidence, event
 from droids.security_compliance.access.patterns import dotted
 from droids.security_compliance.access.protected import ProtectedChange, protected_changes, rules_in_force
 from droids.security_compliance.access.yamltree import ABSENT
-from droids.security_compliance.audit_events import APPROVAL, approval_details, summarize_value
+from droids.security_compliance.audit_events import APPROVAL, approval_details, shown_change
 
 DROID = "security-compliance"
 FIX = (
@@ -127,7 +127,7 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
         findings=findings,
         notes=list(dict.fromkeys(notes)),
         metrics={"protected_changes": records},
-        audit_events=events,
+        audit_events=_unique(events),
     )
 
 
@@ -155,7 +155,8 @@ def _evidence_source(change: ChangeView, logins: dict[str, str]) -> Callable[[Pr
 
 def _what(item: ProtectedChange) -> str:
     if item.unparsed:
-        return f"{item.file.path} (not valid YAML: every protected key counts as changed)"
+        side = {"before": "before this change", "after": "after this change"}.get(item.unparsed, "on either side")
+        return f"{item.file.path} (not valid YAML {side}: every protected key counts as changed)"
     if item.keys is None:
         verb = _FILE_VERB.get(item.file.status, "changed")
         moved = f" (from {item.file.old_path})" if item.file.old_path != item.file.path else ""
@@ -195,12 +196,18 @@ def _finding(item: ProtectedChange, verdict: Verdict, evidence: Evidence) -> Fin
 
 
 def _changed_values(item: ProtectedChange) -> list[tuple[str, object, object]]:
-    """(key, old, new) per changed protected key; key "" and the file's fate for a whole file."""
+    """(key, old, new) per changed protected key; key "" and the file's fate (FILE_FATES) for a whole file."""
     if item.keys is not None and not item.unparsed:
         return [(dotted(k), old, new) for k, (old, new) in zip(item.keys, item.values, strict=True)]
-    old = ABSENT if item.file.status == "A" else "existing"
-    new = "invalid-yaml" if item.unparsed else _FILE_VERB.get(item.file.status, "modified")
-    return [("", old, ABSENT if item.file.status == "D" else new)]
+    status = item.file.status
+    old = ABSENT if status in "AC" else "invalid-yaml" if item.unparsed in ("before", "both") else "existing"
+    if status == "D":
+        new = ABSENT
+    elif item.unparsed in ("after", "both"):
+        new = "invalid-yaml"
+    else:
+        new = _FILE_VERB.get(status, "modified")
+    return [("", old, new)]
 
 
 def _approval_events(item: ProtectedChange, approval: Approval) -> list[AuditEvent]:
@@ -216,21 +223,33 @@ def _approval_events(item: ProtectedChange, approval: Approval) -> list[AuditEve
                 approver=approval.email,
                 commit=approval.commit,
                 via=approval.kind,
+                from_path=item.file.old_path,
             ),
         )
         for key, old, new in _changed_values(item)
     ]
 
 
-def _record(item: ProtectedChange, verdict: Verdict) -> dict[str, object]:
-    def shown(key: str, value: object) -> str:
-        return summarize_value(f"{item.file.path}:{key}" if key else item.file.path, value)
+def _unique(events: list[AuditEvent]) -> list[AuditEvent]:
+    """One event per (path, key, approver, commit): overlapping rules protect some keys twice."""
+    seen: dict[tuple[object, ...], AuditEvent] = {}
+    for event in events:
+        d = event.details
+        seen.setdefault((d["path"], d["key"], d["approver"], d["commit"]), event)
+    return list(seen.values())
 
+
+def _record(item: ProtectedChange, verdict: Verdict) -> dict[str, object]:
+    changes = []
+    for key, old, new in _changed_values(item):
+        old_shown, new_shown = shown_change(item.file.path, key, old, new)
+        changes.append({"key": key, "old": old_shown, "new": new_shown})
     return {
         "path": item.file.path,
+        "from": item.file.old_path if item.file.old_path != item.file.path else None,
         "status": item.file.status,
         "keys": [dotted(k) for k in item.keys] if item.keys else None,
-        "changes": [{"key": k, "old": shown(k, a), "new": shown(k, b)} for k, a, b in _changed_values(item)],
+        "changes": changes,
         "rule": item.rule.path,
         "approved_by": verdict.approval.email if verdict.approval else None,
         "via": verdict.approval.via if verdict.approval else None,

@@ -68,9 +68,10 @@ def gate(
     task = gate_task(
         session.repo, session.policies, staged=staged, base=base, paths=paths or [], mode=mode, cwd=session.cwd
     )
+    folder = _report_folder(out) if out is not None else None  # bad --out: exit 2 before anything runs
     report = _finish(session, task, record=True)
-    if out is not None:
-        _write_reports(session, report, out)
+    if folder is not None:
+        _write_reports(session, report, folder)
     raise typer.Exit(_code(report))
 
 
@@ -87,9 +88,19 @@ def audit(
 
     session: Session = ctx.obj.with_output(fmt, output)
     task = simple_task("audit", session.repo, session.policies, cwd=session.cwd)
+    folder = _report_folder(out or session.state_dir / "reports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
     report = _finish(session, task, record=True)
-    _write_reports(session, report, out or session.state_dir / "reports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
+    _write_reports(session, report, folder)
     raise typer.Exit(_code(report))
+
+
+def _report_folder(folder: Path) -> Path:
+    """The report folder, made before the run: a bad --out is exit 2 with nothing run or recorded."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OrchestratorError(f"--out {folder}: cannot create the report folder ({exc.strerror})") from None
+    return folder
 
 
 def _write_reports(session: Session, report: RunReport, folder: Path) -> None:
@@ -97,7 +108,6 @@ def _write_reports(session: Session, report: RunReport, folder: Path) -> None:
     from orchestrator.render import render
 
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         for name, kind in AUDIT_FILES.items():
             (folder / name).write_text(render(report, kind), encoding="utf-8")
     except OSError as exc:

@@ -27,28 +27,29 @@ def _task(repo: Path, paths: tuple[str, ...]) -> Task:
     )
 
 
-def _registry(tmp: Path) -> Registry:
-    return Registry(
-        [
-            make_droid(tmp / "cards", "approver", ApprovalEventDroid, rule="TST001"),
-            make_droid(tmp / "cards", "finder", FindingDroid, rule="TST002"),
-        ]
-    )
+def _registry(tmp: Path, *, blocking: bool) -> Registry:
+    droids = [make_droid(tmp / "cards", "approver", ApprovalEventDroid, rule="TST001")]
+    if blocking:  # a droid whose findings block the run
+        droids.append(make_droid(tmp / "cards", "finder", FindingDroid, rule="TST002"))
+    return Registry(droids)
 
 
 @pytest.mark.parametrize(
-    ("record", "paths", "kinds"),
+    ("record", "blocking", "paths", "kinds"),
     [
-        (True, ("a.yaml", "b.yaml"), ["gate", "approval", "approval"]),
-        (True, (), ["gate"]),
-        (False, ("a.yaml",), []),
+        (True, False, ("a.yaml", "b.yaml"), ["gate", "approval", "approval"]),
+        (True, False, (), ["gate"]),
+        (True, True, ("a.yaml",), ["gate"]),  # what a blocked run approved did not land: no event
+        (False, False, ("a.yaml",), []),
     ],
-    ids=["two-events", "no-event", "not-recorded"],
+    ids=["two-events", "no-event", "blocked-run", "not-recorded"],
 )
 def test_events_follow_the_verdict_entry_with_its_run_metadata(
-    git_repo: Path, record: bool, paths: tuple[str, ...], kinds: list[str]
+    git_repo: Path, record: bool, blocking: bool, paths: tuple[str, ...], kinds: list[str]
 ) -> None:
-    report = execute(_task(git_repo, paths), _registry(git_repo), GATES, git_repo / ".droid", record=record)
+    registry = _registry(git_repo, blocking=blocking)
+    report = execute(_task(git_repo, paths), registry, GATES, git_repo / ".droid", record=record)
+    assert (report.verdict == "block") is blocking
     if not kinds:
         assert not (git_repo / ".droid" / "audit.db").exists()
         assert "audit_entry" not in report.extra
@@ -59,6 +60,7 @@ def test_events_follow_the_verdict_entry_with_its_run_metadata(
     assert [e.kind for e in entries] == kinds
     gate, events = entries[0], entries[1:]
     assert report.extra["audit_entry"] == {"seq": gate.seq, "hash": gate.hash}
-    assert [e.details["path"] for e in events] == list(paths)
+    assert [e.details["path"] for e in events] == list(paths if not blocking else ())
+    assert all(e.details["run"] == gate.seq for e in events)  # each event names its run's entry
     assert all((e.profile, e.who, e.head, e.verdict) == (gate.profile, gate.who, gate.head, "approved") for e in events)
     assert report.extra.get("audit_events", []) == [{"seq": e.seq, "hash": e.hash, "kind": "approval"} for e in events]

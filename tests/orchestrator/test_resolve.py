@@ -80,6 +80,8 @@ def test_suppressions(suppression: Suppression, suppressed: bool) -> None:
         ("SEC010", "B311", True),  # the whole rule covers each of its subrules
         ("SEC010/B602", "B311", False),
         ("SEC010/B311", None, False),  # a finding without a subrule is named by its rule only
+        ("*1", "B311", False),  # a pattern without "/" matches rule ids only, never RULE/SUBRULE
+        ("SEC01*", "B311", True),
     ],
 )
 def test_a_suppression_may_name_one_subrule(rule: str, subrule: str | None, suppressed: bool) -> None:

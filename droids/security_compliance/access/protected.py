@@ -32,7 +32,7 @@ class ProtectedChange:
     file: FileChange
     keys: tuple[KeyPath, ...] | None  # the protected keys that changed; None: the file as a whole
     line: int | None
-    unparsed: bool = False  # YAML that did not parse: all its protected keys count as changed
+    unparsed: str = ""  # "before", "after" or "both": a side that is not YAML, all protected keys count
     values: tuple[tuple[Any, Any], ...] = ()  # (old, new) of each of `keys` (yamltree.ABSENT: missing)
 
 
@@ -68,21 +68,30 @@ class _Trees:
 
     def __init__(self, change: ChangeView) -> None:
         self.change = change
-        self._cache: dict[str, tuple[dict[KeyPath, tuple[Any, Any]], Any, bool]] = {}
+        self._cache: dict[str, tuple[dict[KeyPath, tuple[Any, Any]], Any, str]] = {}
 
-    def changed(self, file: FileChange) -> tuple[dict[KeyPath, tuple[Any, Any]], Any, bool]:
-        """(changed leaf paths -> (old, new), the new document's node tree, whether a side did not parse)."""
+    def changed(self, file: FileChange) -> tuple[dict[KeyPath, tuple[Any, Any]], Any, str]:
+        """(changed leaf paths -> (old, new), the new document's node tree, the side(s) not YAML or "")."""
         if file.path not in self._cache:
-            before, after = self.change.read_base(file.old_path), self.change.read_head(file.path)
-            try:
-                old = yamltree.parse(before.decode("utf-8", "replace")) if before is not None else None
-                new = yamltree.parse(after.decode("utf-8", "replace")) if after is not None else None
-            except yamltree.NotYaml:
-                self._cache[file.path] = ({}, None, True)
+            old, old_ok = _parsed(self.change.read_base(file.old_path))
+            new, new_ok = _parsed(self.change.read_head(file.path))
+            broken = {(True, True): "", (False, True): "before", (True, False): "after"}.get((old_ok, new_ok), "both")
+            if broken:
+                self._cache[file.path] = ({}, None, broken)
             else:
                 leaves = yamltree.changed_values(old.data if old else None, new.data if new else None)
-                self._cache[file.path] = (leaves, new.node if new else None, False)
+                self._cache[file.path] = (leaves, new.node if new else None, "")
         return self._cache[file.path]
+
+
+def _parsed(content: bytes | None) -> tuple[yamltree.YamlDoc | None, bool]:
+    """(the document or None when the file is absent, whether it parsed)."""
+    if content is None:
+        return None, True
+    try:
+        return yamltree.parse(content.decode("utf-8", "replace")), True
+    except yamltree.NotYaml:
+        return None, False
 
 
 def protected_changes(change: ChangeView, policy: AccessPolicy) -> list[ProtectedChange]:
@@ -97,7 +106,7 @@ def protected_changes(change: ChangeView, policy: AccessPolicy) -> list[Protecte
                 continue
             leaves, node, unparsed = trees.changed(file)
             if unparsed:
-                out.append(ProtectedChange(rule, file, rule.keys, None, unparsed=True))
+                out.append(ProtectedChange(rule, file, rule.keys, None, unparsed=unparsed))
                 continue
             hit = tuple(leaf for leaf in leaves if any(key_matches(k, leaf) for k in rule.keys))
             if hit:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from droids.security_compliance.audit_events import ABSENT, key_says_secret, record_approval, summarize_value
+from droids.security_compliance.audit_events import (
+    ABSENT,
+    approval_details,
+    bounded,
+    key_says_secret,
+    record_approval,
+    summarize_value,
+)
 from tests.droids.security_compliance import secret_values as sv
 from tests.droids.security_compliance.audit_backends import BACKENDS, Backend, make_backend
 
@@ -31,6 +38,7 @@ SHOWN = [
     ("policies/apex.yaml:rulesets.seed.consistency.inclusive", False, "false"),
     ("policies/apex.yaml:rulesets.seed.drawdown.stop_trailing_above_start", None, "null"),
     ("policies/apex.yaml:rulesets.seed.daily_loss", ABSENT, "(absent)"),
+    ("policies/apex.yaml:rulesets.seed.drawdown.basis", "percent", "percent"),
 ]
 HIDDEN = [  # (key, value, summary): secrets of every shape, under telling and innocent key names
     ("config/broker.yaml:tradovate.password", sv.password(1), "<redacted>"),
@@ -44,6 +52,11 @@ HIDDEN = [  # (key, value, summary): secrets of every shape, under telling and i
     ("config/aws.yaml:profile.owner", sv.aws_access_key(3), "<text, 20 chars>"),
     ("config/alerts.yaml:channels", ["#risk", sv.github_token(1)], "<list, 2 items>"),
     ("config/alerts.yaml:routes", {"risk": sv.jwt(1)}, "<mapping, 1 keys>"),
+    ("config/broker.yaml:broker.pass", sv.password(4), "<redacted>"),
+    ("config/broker.yaml:broker.pw", sv.password(5), "<redacted>"),
+    ("config/vault.yaml:vault.passphrase", "Correct-Horse-Battery", "<redacted>"),
+    ("config/db.yaml:db.dsn", "postgres", "<redacted>"),
+    ("config/broker.yaml:broker.nickname", "Sunshine", "<text, 8 chars>"),  # a plain word may be a password
 ]
 
 
@@ -71,6 +84,10 @@ def test_secret_values_never_are(key: str, value: object, summary: str | None) -
         ("policies/apex.yaml:accounts.50k.max_contracts", False),
         ("policies/apex.yaml:session.timezone", False),
         ("policies/budgets.yaml:ontick.p99_ms", False),
+        ("config/broker.yaml:broker.pass", True),
+        ("config/db.yaml:db.dsn", True),
+        ("policies/apex.yaml:rulesets.seed.drawdown.percent", False),
+        ("policies/apex.yaml:accounts.50k.passes_required", False),
     ],
 )
 def test_key_says_secret(key: str, secret: bool) -> None:
@@ -142,3 +159,41 @@ def test_an_unknown_approval_channel_is_a_bug_not_an_entry(backend: Backend) -> 
                 head=None,
             )
         assert store.verify().count == 0
+
+
+# (path, key, old, new, from_path, expected old/new/from)
+DETAILS_CASES = [
+    ("config/auth.yaml", "", "existing", "modified", None, ("existing", "modified", None)),  # fates are fixed words
+    ("risk/b.py", "", ABSENT, "copied", "risk/a.py", ("(absent)", "copied", "risk/a.py")),
+    ("risk/b.py", "", "existing", "renamed", "risk/a.py", ("existing", "renamed", "risk/a.py")),
+    ("policies/apex.yaml", "", "invalid-yaml", "modified", None, ("invalid-yaml", "modified", None)),
+]
+
+
+@pytest.mark.parametrize(("path", "key", "old", "new", "from_path", "expected"), DETAILS_CASES)
+def test_a_whole_file_is_described_by_fixed_words_and_where_it_came_from(
+    path: str, key: str, old: object, new: object, from_path: str | None, expected: tuple[str, str, str | None]
+) -> None:
+    details = approval_details(
+        path=path, key=key, old=old, new=new, approver="a@example.com", commit=None, via="trailer", from_path=from_path
+    )
+    assert (details["old"], details["new"], details.get("from")) == expected
+
+
+def test_a_whole_file_never_shows_what_it_holds() -> None:
+    with pytest.raises(ValueError, match="a whole file's old/new must be one of"):
+        approval_details(
+            path="config/a.yaml", key="", old="existing", new=sv.password(8), approver="a@example.com",
+            commit=None, via="trailer",
+        )  # fmt: skip
+
+
+def test_long_names_are_cut_with_a_hash_so_an_entry_always_fits(backend: Backend) -> None:
+    key = ".".join(["k" * 900] * 6)  # a 5 KB dotted key path: beyond the trail's 4 KB details
+    details = approval_details(
+        path="policies/x.yaml", key=key, old=1, new=2, approver="a@example.com", commit=None, via="trailer"
+    )
+    assert len(details["key"]) < 300 and details["key"].startswith("k" * 200)
+    assert f"{len(key)} chars" in details["key"] and bounded(key) == details["key"] != bounded(key + "k")
+    with backend.open() as store:
+        store.append(kind="approval", profile="ci", verdict="approved", counts={}, who="x", head=None, details=details)

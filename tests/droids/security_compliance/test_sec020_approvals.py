@@ -180,6 +180,10 @@ APPROVAL_EVENT_CASES = [
     ("a whole file deleted", lambda r: _delete(r, RISK), [(RISK, "", "existing", "(absent)")]),
     ("a whole file added", lambda r: (r / "trading_core/risk/limits.py").write_text("CAP = 1\n"),
      [("trading_core/risk/limits.py", "", "(absent)", "added")]),
+    ("a whole file renamed", lambda r: git(r, "mv", RISK, "trading_core/risk/guard.py"),
+     [("trading_core/risk/guard.py", "", "existing", "renamed")]),
+    ("YAML broken by the change", lambda r: edit(r, APEX, DRAWDOWN, "drawdown: [unclosed"),
+     [(APEX, "", "existing", "invalid-yaml")]),
 ]  # fmt: skip
 
 
@@ -193,12 +197,65 @@ def test_an_approved_change_becomes_one_audit_event_per_changed_key(
     outcome = run(sec020, base_task(repo))
     assert outcome.findings == []
     head = git(repo, "rev-parse", "HEAD").strip()
-    got = [(e.kind, e.verdict, e.details) for e in outcome.audit_events]
+    got = [(e.kind, e.verdict, {k: v for k, v in e.details.items() if k != "from"}) for e in outcome.audit_events]
     assert got == [
         ("approval", "approved",
          {"path": p, "key": k, "old": o, "new": n, "approver": OWNER, "commit": head, "via": "trailer"})
         for p, k, o, n in expected
     ]  # fmt: skip
+    renamed = what == "a whole file renamed"
+    assert [e.details.get("from") for e in outcome.audit_events] == [RISK if renamed else None] * len(expected)
+
+
+def test_yaml_fixed_by_the_change_is_recorded_as_such(git_repo: Path) -> None:
+    repo = policy_repo(git_repo)
+    good = (repo / APEX).read_text()
+    (repo / APEX).write_text(good + "broken: [unclosed\n")
+    ci_commit(repo, "Break the policy")
+    feature_branch(repo)
+    (repo / APEX).write_text(good)
+    ci_commit(repo, f"Fix the policy\n\nApproved-by: {OWNER}")
+    outcome = run(sec020, base_task(repo))
+    assert [(e.details["key"], e.details["old"], e.details["new"]) for e in outcome.audit_events] == [
+        ("", "invalid-yaml", "modified")
+    ]
+    assert "not valid YAML before this change" in outcome.notes[-1]
+
+
+BROKER = "config/broker.yaml"
+BROKER_RULES = f"""\
+  - path: {BROKER}
+    keys: ["broker.*"]
+    owners: ["@risk"]
+  - path: {BROKER}
+    keys: ["broker.password"]
+    owners: ["@risk"]
+    reason: overlaps the rule above on purpose
+"""
+
+
+def test_a_secret_setting_is_approved_without_its_value_reaching_trail_report_or_notes(git_repo: Path) -> None:
+    import json
+
+    from tests.droids.security_compliance import secret_values as sv
+    from tests.droids.security_compliance.test_sec020_access_control import ACCESS
+
+    old_password, new_password = sv.password(11), sv.password(12)
+    repo = git_repo
+    (repo / "config").mkdir()
+    (repo / BROKER).write_text(f"broker:\n  host: demo.example.com\n  password: {old_password}\n")
+    policy_repo(repo, access=ACCESS + BROKER_RULES)
+    feature_branch(repo)
+    edit(repo, BROKER, old_password, new_password)
+    ci_commit(repo, f"Rotate the broker password\n\nApproved-by: {OWNER}")
+    outcome = run(sec020, base_task(repo))
+    assert outcome.findings == []
+    [event] = outcome.audit_events  # two rules protect the key: one entry
+    assert (event.details["key"], event.details["old"], event.details["new"]) == (
+        "broker.password", "<redacted>", "<redacted>"
+    )  # fmt: skip
+    everything = json.dumps([outcome.metrics, [e.details for e in outcome.audit_events], outcome.notes])
+    assert old_password not in everything and new_password not in everything
 
 
 def test_an_unapproved_change_is_a_finding_and_no_audit_event(git_repo: Path) -> None:

@@ -64,6 +64,7 @@ def test_commit_msg_gate_records_the_approval_it_accepted(
         "approver": OWNER,
         "commit": None,  # the commit does not exist yet at the commit-msg stage
         "via": "trailer",
+        "run": entries[0]["seq"],  # the gate entry that let it through
     }
     assert report["audit_events"] == [{"seq": approval["seq"], "hash": approval["hash"], "kind": "approval"}]
     text = droid("audit-log", "show", cwd=repo).out

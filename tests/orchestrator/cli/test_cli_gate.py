@@ -101,6 +101,8 @@ def test_gate_paths_and_no_changes(git_repo: Path) -> None:
         (["run", "secruity-compliance"], "unknown droid 'secruity-compliance'; did you mean 'security-compliance'?"),
         (["--format", "yaml", "list"], "--format yaml: expected one of"),
         (["gate", "--staged", "--frobnicate"], "No such option"),
+        (["gate", "README.md", "--out", "README.md/reports"], "--out README.md/reports: cannot create the report"),
+        (["audit", "--out", "README.md/reports"], "--out README.md/reports: cannot create the report folder"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2_with_nothing_audited(git_repo: Path, args: list[str], message: str) -> None:
