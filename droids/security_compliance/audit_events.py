@@ -1,9 +1,9 @@
 """Audit-trail entries besides gate and audit verdicts: protected-parameter approvals.
 
-`record_approval(store, ...)` writes one entry of kind "approval" for a change to a protected file or
-key (policies/access.yaml) that an owner approved: the access-control check calls it when a change
-passes thanks to an `Approved-by:` trailer or a pull-request approval. The entry says what changed
-(path and key), old -> new, who approved it, in which commit, and how the approval was given:
+An entry of kind "approval" records a change to a protected file or key (policies/access.yaml)
+that an owner approved with an `Approved-by:` trailer or a pull-request review. `approval_details`
+builds its details: what changed (path and key), old -> new, who approved it, in which commit, and
+how the approval was given; `record_approval` appends one:
 
     kind "approval", profile "pre-commit" | "ci", verdict "approved", counts {}
     details {"path": "policies/apex.yaml", "key": "rulesets.seed.drawdown.percent",
@@ -149,23 +149,10 @@ def bounded(name: str) -> str:
 
 
 def record_approval(
-    store: AuditStore,
-    *,
-    path: str,
-    key: str,
-    old: Any,
-    new: Any,
-    approver: str,
-    commit: str | None,
-    via: str,
-    who: str,
-    profile: str,
-    head: str | None,
+    store: AuditStore, details: Mapping[str, Any], *, who: str, profile: str, head: str | None
 ) -> AuditRecord:
-    """Append one "approval" entry for `path`:`key` changed from `old` to `new` (ABSENT when the key
-    was added or removed; `key` "" for a whole protected file). `via` is "trailer" or "pr-review";
-    `approver` the owner's email or login; `who` ran the gate (audit_trail.who)."""
-    details = approval_details(path=path, key=key, old=old, new=new, approver=approver, commit=commit, via=via)
+    """Append one "approval" entry with `details` from `approval_details`; `who` ran the gate
+    (audit_trail.who). SEC020's approvals take the other road: AuditEvents the orchestrator appends."""
     return store.append(
         kind=APPROVAL, profile=profile, verdict="approved", counts={}, who=who, head=head, details=details
     )

@@ -15,7 +15,7 @@ import pytest
 
 from droids.core.errors import DroidError
 from droids.core.models import Finding, Severity, fingerprint
-from droids.security_compliance.audit_events import record_approval
+from droids.security_compliance.audit_events import approval_details, record_approval
 from droids.security_compliance.audit_ingest import ingest_trading_events
 from droids.security_compliance.compliance_report import write_compliance_report
 from tests.conftest import REPO_ROOT, git
@@ -132,13 +132,15 @@ def _record(backend: Backend, tmp_path: Path, *, approver: str = "risk@example.c
             store.append(kind=kind, profile="ci", verdict=verdict, counts={}, who="os:ci", head=None)
         record_approval(
             store,
-            path="policies/apex.yaml",
-            key="rulesets.seed.drawdown.percent",
-            old="10",
-            new="8",
-            approver=approver,
-            commit="c" * 40,
-            via="trailer",
+            approval_details(
+                path="policies/apex.yaml",
+                key="rulesets.seed.drawdown.percent",
+                old="10",
+                new="8",
+                approver=approver,
+                commit="c" * 40,
+                via="trailer",
+            ),
             who="git:dev@example.com",
             profile="pre-commit",
             head=None,
