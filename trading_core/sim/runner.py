@@ -30,16 +30,10 @@ from trading_core.latency.budgets import load_budgets
 from trading_core.market.money import to_dollars
 from trading_core.sim.config import load_sim_policy
 from trading_core.sim.fills import SimVenue
+from trading_core.sim.plan import DayPlan
 from trading_core.sim.writers import SimWriters
 
 MAX_DAYS = 260  # one year of trading days: the generator is offline, but a run should end
-
-
-@dataclass(frozen=True)
-class DayPlan:
-    crash: bool | None = None  # None: the generator's own draw
-    runaway: bool = False
-    faults_every: int = 0  # 0: a clean feed
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from trading_core.errors import TradingCoreError
+from trading_core.sim.plan import DayPlan
 
 CACHE_VERSION = "cmp003/1"
 _CACHE_KEEP = 64
@@ -32,18 +33,11 @@ _BAD_INPUT = 2
 
 
 @dataclass(frozen=True)
-class Day:
-    crash: bool | None = None  # None: the generator's own draw
-    runaway: bool = False
-    faults_every: int = 0  # 0: a clean feed
-
-
-@dataclass(frozen=True)
 class Scenario:
     name: str
     days: int
     seed: int
-    plan: tuple[Day, ...]
+    plan: tuple[DayPlan, ...]
     about: str
     quick: bool = False  # part of the pre-commit subset
     exempt: dict[str, str] = field(default_factory=dict)  # rule -> why this scenario does not judge it
@@ -63,7 +57,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "pre-commit-smoke",
         2,
         7,
-        (Day(), Day(crash=True)),
+        (DayPlan(), DayPlan(crash=True)),
         "a normal day, then a late crash: the quick subset a pre-commit gate can afford",
         quick=True,
         exempt={"APX004": _CONSISTENCY_ON_TWO_DAYS},
@@ -73,17 +67,23 @@ SCENARIOS: tuple[Scenario, ...] = (
         "late-crash-every-day",
         5,
         7,
-        (Day(crash=True),) * 5,
+        (DayPlan(crash=True),) * 5,
         "a 2 % fall late in every session, into the deadline",
         exempt={"APX004": _CONSISTENCY_ON_LOSSES},
     ),
-    Scenario("runaway-first-day", 5, 7, (Day(runaway=True),), "a first day the model wins far more than usual"),
-    Scenario("faulty-feed", 5, 11, (Day(faults_every=50),) * 5, "one bad tick in 50: NaN, crossed, out of order"),
+    Scenario("runaway-first-day", 5, 7, (DayPlan(runaway=True),), "a first day the model wins far more than usual"),
+    Scenario("faulty-feed", 5, 11, (DayPlan(faults_every=50),) * 5, "one bad tick in 50: NaN, crossed, out of order"),
     Scenario(
         "mixed-week",
         5,
         3,
-        (Day(runaway=True), Day(crash=True), Day(crash=True, faults_every=200), Day(), Day(crash=True)),
+        (
+            DayPlan(runaway=True),
+            DayPlan(crash=True),
+            DayPlan(crash=True, faults_every=200),
+            DayPlan(),
+            DayPlan(crash=True),
+        ),
         "a runaway day, crashes and a faulty feed in one week",
     ),
 )
@@ -110,10 +110,9 @@ def scenario_key(inputs: str, scenario: Scenario) -> str:
 
 def run_scenario(scenario: Scenario, policies: Path, out_dir: Path) -> dict[str, Any]:
     """Simulate one scenario and return its result (plain data, so it crosses processes and caches)."""
-    from trading_core.sim import DayPlan, run_simulation
+    from trading_core.sim import run_simulation
 
-    plans = [DayPlan(crash=d.crash, runaway=d.runaway, faults_every=d.faults_every) for d in scenario.plan]
-    result = run_simulation(policies, scenario.days, scenario.seed, out_dir, plans=plans)
+    result = run_simulation(policies, scenario.days, scenario.seed, out_dir, plans=scenario.plan)
     violations = [
         {
             "rule": v.rule,
@@ -179,7 +178,7 @@ def _worker_main() -> int:
     """Run one scenario described on stdin; print its result as JSON (exit 2: bad input)."""
     request = json.loads(sys.stdin.read())
     raw = request["scenario"]
-    scenario = Scenario(**{**raw, "plan": tuple(Day(**d) for d in raw["plan"])})
+    scenario = Scenario(**{**raw, "plan": tuple(DayPlan(**d) for d in raw["plan"])})
     try:
         result = run_scenario(scenario, Path(request["policies"]), Path(request["out_dir"]))
     except TradingCoreError as exc:

@@ -13,20 +13,21 @@ from droids.core.errors import DroidError
 from droids.core.models import Severity
 from droids.security_compliance import cmp003_scenarios as cmp003
 from droids.security_compliance.access import scenarios as suite
-from droids.security_compliance.access.scenarios import Day, Scenario
+from droids.security_compliance.access.scenarios import Scenario
 from tests.conftest import REPO_ROOT, git
 from tests.droids.security_compliance.test_sec020_access_control import base_task, edit, run, staged_task
+from trading_core.sim.plan import DayPlan
 
 STRATEGY = "policies/strategy.yaml"
 APEX = "policies/apex.yaml"
 # One profitable (runaway) day: its journal breaks the consistency rule by arithmetic (100 % of the
 # profit on the best day), so the rule engine reports APX004 whatever the engine did.
-ONE_DAY = Scenario("one-runaway-day", 1, 7, (Day(runaway=True),), "a single runaway day", quick=True)
+ONE_DAY = Scenario("one-runaway-day", 1, 7, (DayPlan(runaway=True),), "a single runaway day", quick=True)
 ONE_DAY_EXEMPT = Scenario(
     "one-runaway-day-exempt",
     1,
     7,
-    (Day(runaway=True),),
+    (DayPlan(runaway=True),),
     "the same day",
     exempt={"APX004": "one day: 100 % by arithmetic"},
 )
