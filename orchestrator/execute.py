@@ -42,7 +42,7 @@ def _record(report: RunReport, repo: Path) -> None:
     a change that was refused would read as if the change landed. Each event names its run's entry
     (`details.run` = that seq), since other writers may append in between. The report quotes the
     verdict entry's seq:hash as `audit_entry` (the anchor) and each event's under `audit_events`."""
-    from droids.security_compliance.audit_trail import open_store, who
+    from droids.core.audit.trail import open_store, who
 
     counts = Counter(f.rule for f in report.active())
     run = {"profile": report.profile, "who": who(repo), "head": gitio.head(repo) if gitio.toplevel(repo) else None}

@@ -63,7 +63,7 @@ def _access(policies: Path, repo: Path) -> object:
 
 
 def _published(policies: Path, repo: Path) -> object:
-    from droids.security_compliance.access.published import load_published_file
+    from droids.security_compliance.compliance.published import load_published_file
 
     return load_published_file(policies, repo)
 
@@ -98,6 +98,8 @@ def policy_files() -> list[PolicyFile]:
         PolicyFile("perf.yaml", _schema("droids.performance_optimizer.policy", "PerfPolicy"), _perf),
         PolicyFile("access.yaml", _schema("droids.security_compliance.access.policy", "AccessFile"), _access),
         PolicyFile(
-            "apex-published.yaml", _schema("droids.security_compliance.access.published", "PublishedFile"), _published
+            "apex-published.yaml",
+            _schema("droids.security_compliance.compliance.published", "PublishedFile"),
+            _published,
         ),
     ]

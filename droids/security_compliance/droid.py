@@ -13,23 +13,24 @@ from typing import ClassVar
 from droids.core.checks import Check, rules_of, run_checks
 from droids.core.models import DroidReport, RuleSpec, Task
 from droids.core.protocol import BaseDroid, DroidContext
-from droids.security_compliance import (
+from droids.security_compliance.access import sec020_access_control
+from droids.security_compliance.compliance import (
     cmp001_loosening,
     cmp002_policy_within_ruleset,
     cmp003_scenarios,
+)
+from droids.security_compliance.history import sec002_history
+from droids.security_compliance.sast import sec010_bandit
+from droids.security_compliance.secrets import (
     sec001_hardcoded_secret,
-    sec002_history,
     sec003_env_hygiene,
     sec004_secrets_in_logs,
-    sec010_bandit,
-    sec020_access_control,
 )
 
 # Cheap checks first; bandit (SEC010) and the simulator scenarios (CMP003) are the slowest.
 CHECKS: tuple[Check, ...] = (  # type: ignore[assignment] - modules are checks
     sec001_hardcoded_secret,
     sec002_history,  # after SEC001: its warm cache answers "still at HEAD?"
-    sec002_history,
     sec003_env_hygiene,
     sec004_secrets_in_logs,
     sec020_access_control,

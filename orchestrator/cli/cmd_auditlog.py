@@ -11,7 +11,7 @@ import typer
 from orchestrator.cli.session import Session
 
 if TYPE_CHECKING:
-    from droids.security_compliance.audit_trail import AuditRecord
+    from droids.core.audit.trail import AuditRecord
 
 audit_log_app = typer.Typer(
     help="Read and verify the tamper-evident audit trail.", no_args_is_help=True, rich_markup_mode=None
@@ -19,7 +19,7 @@ audit_log_app = typer.Typer(
 
 
 def _open(session: Session):
-    from droids.security_compliance.audit_trail import open_store
+    from droids.core.audit.trail import open_store
 
     return open_store(session.repo, create=False)
 
@@ -94,7 +94,7 @@ def ingest(
     events: Annotated[Path, typer.Argument(help="JSON Lines of trading-core events, or a risk_events.csv.")],
 ) -> None:
     """Append the trading core's halt and kill-switch events to the trail (the whole file is checked first)."""
-    from droids.security_compliance.audit_ingest import ingest_events_file
+    from droids.core.audit.ingest import ingest_events_file
 
     session: Session = ctx.obj
     session.emit(ingest_events_file(session.repo, events).summary(events))

@@ -24,7 +24,7 @@ def report(
 ) -> None:
     """Write the compliance report (Markdown and HTML): Apex rules in force, scenario results,
     protected-parameter changes and approvals, halts, open findings by age, audit-trail status."""
-    from droids.security_compliance.compliance_report import default_out_dir, write_compliance_report
+    from droids.security_compliance.compliance.report import default_out_dir, write_compliance_report
 
     session: Session = ctx.obj
     paths = write_compliance_report(session.repo, session.policies, out or default_out_dir(session.repo), since)
@@ -43,7 +43,7 @@ def history(
     from datetime import UTC, datetime
 
     from droids.core.models import DroidReport, RoutingDecision, RunReport
-    from droids.security_compliance.sec002_history import SEC002, scan_history
+    from droids.security_compliance.history.sec002_history import SEC002, scan_history
     from orchestrator.render import render
     from orchestrator.resolve import verdict
     from orchestrator.version import VERSION

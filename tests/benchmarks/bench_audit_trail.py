@@ -29,12 +29,12 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from droids.security_compliance.audit_trail import open_store
+from droids.core.audit.trail import open_store
 
 CONTENDER = """
 import sys
 from pathlib import Path
-from droids.security_compliance.audit_trail import open_store
+from droids.core.audit.trail import open_store
 with open_store(Path(sys.argv[1])) as store:
     for n in range(50):
         store.append(kind="gate", profile="ci", verdict="pass", counts={"SEC001": n}, who="os:bench", head=None)

@@ -39,7 +39,7 @@ TMP_BRANCH = "refs/heads/bench-sec002-tmp"
 SCAN = r"""
 import json, sys
 from pathlib import Path
-from droids.security_compliance.sec002_history import scan_history
+from droids.security_compliance.history.sec002_history import scan_history
 repo, state = sys.argv[1:3]
 result = scan_history(Path(repo), Path(state))
 print(json.dumps({"findings": len(result.findings), "metrics": result.metrics, "notes": result.notes}))

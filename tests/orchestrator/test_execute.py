@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from droids.core.audit.trail import open_store
 from droids.core.models import Targets, Task
 from droids.core.policy import load_gates
 from droids.core.registry import Registry
-from droids.security_compliance.audit_trail import open_store
 from orchestrator.execute import execute
 from tests.conftest import REPO_ROOT
 from tests.orchestrator.sample_droids import ApprovalEventDroid, FindingDroid, make_droid

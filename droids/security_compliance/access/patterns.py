@@ -16,7 +16,9 @@ import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
-KeyPath = tuple[str, ...]
+from trading_core.policy.yamldoc import KeyPath
+
+__all__ = ["KeyPath", "dotted", "key_matches", "path_matches", "split_key"]
 
 
 @lru_cache(maxsize=256)

@@ -16,9 +16,9 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, field_validator
 
 from droids.core.errors import DroidError
-from droids.security_compliance.access import yamltree
 from droids.security_compliance.access.patterns import KeyPath, path_matches, split_key
 from trading_core.errors import TradingCoreError
+from trading_core.policy import yamldoc as yamltree
 from trading_core.policy.loader import PolicyModel, parse_policy_text
 
 ACCESS_FILE = "access.yaml"

@@ -14,7 +14,6 @@ from typing import Any
 
 from droids.core.errors import DroidError
 from droids.core.models import Task
-from droids.security_compliance.access import yamltree
 from droids.security_compliance.access.change import ChangeView, FileChange, repo_relative
 from droids.security_compliance.access.patterns import KeyPath, key_matches
 from droids.security_compliance.access.policy import (
@@ -24,6 +23,7 @@ from droids.security_compliance.access.policy import (
     load_access_file,
     load_access_policy,
 )
+from trading_core.policy import yamldoc as yamltree
 
 
 @dataclass(frozen=True)

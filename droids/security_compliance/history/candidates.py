@@ -18,10 +18,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from droids.security_compliance.secret_scan.engine import LONG_LINE, WINDOW_STEP
+from droids.security_compliance.secrets.engine import LONG_LINE, WINDOW_STEP
 
 if TYPE_CHECKING:
-    from droids.security_compliance.secret_scan.engine import SecretEngine
+    from droids.security_compliance.secrets.engine import SecretEngine
 
 
 class CandidateFilter:

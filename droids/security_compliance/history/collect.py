@@ -142,7 +142,7 @@ class Collector:
             return
         if self._filter is None:
             from droids.security_compliance.history.candidates import CandidateFilter
-            from droids.security_compliance.secret_scan.runner import shared_engine
+            from droids.security_compliance.secrets.runner import shared_engine
 
             self._filter = CandidateFilter(shared_engine())
         self.out.distinct_lines += len(lines)
@@ -159,7 +159,7 @@ class Collector:
     def _excerpt(self, diff: FileDiff, texts: list[str], marks: list[int]) -> None:
         from detect_secrets.util.filetype import determine_file_type
 
-        from droids.security_compliance.secret_scan.runner import scan_content
+        from droids.security_compliance.secrets.runner import scan_content
 
         added = {n for n, _ in diff.added}
         if determine_file_type(diff.path).name in _CONFIG_TYPES:
@@ -186,7 +186,7 @@ class Collector:
             self._whole[(diff.blob, diff.path)] = added
 
     def _scan_whole(self) -> None:
-        from droids.security_compliance.secret_scan.runner import scan_content
+        from droids.security_compliance.secrets.runner import scan_content
 
         sizes = blob_sizes(self.repo, (blob for blob, _ in self._whole))
         wanted: list[BlobKey] = []

@@ -46,7 +46,7 @@ def locate_at_head(
     `memo` (kept by the caller between runs) remembers, per blob, which of the secrets' line hashes
     it holds, so a re-scan reads only the HEAD blobs it has not looked at yet.
     """
-    from droids.security_compliance.secret_scan.runner import MAX_FILE_BYTES
+    from droids.security_compliance.secrets.runner import MAX_FILE_BYTES
 
     tree = tree_blobs(repo, head, MAX_FILE_BYTES)  # SEC001 reports nothing in larger files
     wanted: dict[str, set[int]] = {}  # HEAD path -> indices of the secrets to look for there
@@ -122,7 +122,7 @@ def _lines_with(content: bytes, needles: set[bytes]) -> list[bytes]:
 def _confirm(
     repo: Path, tree: dict[str, str], secrets: list[Secret], wanted: dict[str, set[int]], cache_dir: Path | None
 ) -> None:
-    from droids.security_compliance.secret_scan.runner import scan_files
+    from droids.security_compliance.secrets.runner import scan_files
 
     contents = read_blobs(repo, {tree[p] for p in wanted})
     outcome = scan_files(((p, contents[tree[p]]) for p in sorted(wanted) if tree[p] in contents), cache_dir)

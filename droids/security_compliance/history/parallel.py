@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from droids.core import pool
 from droids.security_compliance.history.collect import BlobKey, Collected, collect
-from droids.security_compliance.secret_scan import pool
 
 POOL_MIN_COMMITS = 2000
 MAX_WORKERS = 4

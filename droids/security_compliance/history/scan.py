@@ -43,7 +43,7 @@ class ScanOutcome:
 
 
 def scan_repository(repo: Path, state_dir: Path, since: str | None, cache_dir: Path | None) -> ScanOutcome:
-    from droids.security_compliance.secret_scan.runner import settings_key
+    from droids.security_compliance.secrets.runner import settings_key
 
     started = time.perf_counter()
     if not repo.is_dir() or not objects.git(repo, "rev-parse", "--git-dir", check=False).strip():
@@ -105,7 +105,7 @@ def _scan_new_commits(
 ) -> tuple[Collected, int, bool]:
     """Scan the commits no earlier run scanned and record them; returns (what was found, workers, incremental)."""
     from droids.security_compliance.history.parallel import collect_commits
-    from droids.security_compliance.secret_scan.runner import MAX_FILE_BYTES
+    from droids.security_compliance.secrets.runner import MAX_FILE_BYTES
 
     old = store.tips()
     old_present = objects.existing(repo, old.values())

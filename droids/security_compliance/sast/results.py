@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from droids.core.cache import CacheSpec, ResultCache, content_key
 from droids.security_compliance.sast.bandit_scan import BanditSettings, RawIssue, scan
-from droids.security_compliance.secret_scan.cache import CacheSpec, ResultCache, content_key
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from droids.core import gitio
+from droids.core import gitio, pool
 from droids.core.checks import run_checks
 from droids.core.errors import DroidError
 from droids.core.models import DroidReport, TargetKind, Targets, Task
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
-from droids.security_compliance import SecurityComplianceDroid, sec001_hardcoded_secret
-from droids.security_compliance.secret_scan import pool, runner
+from droids.security_compliance import SecurityComplianceDroid
+from droids.security_compliance.secrets import runner, sec001_hardcoded_secret
+from tests import secret_values as sv
 from tests.conftest import git
-from tests.droids.security_compliance import sec001_field_values as fv
-from tests.droids.security_compliance import secret_values as sv
+from tests.droids.security_compliance.secrets import field_values as fv
 
 
 def _run(repo: Path, kind: TargetKind, paths: list[str] | None = None, base: str | None = None) -> DroidReport:

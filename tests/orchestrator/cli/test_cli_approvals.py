@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT, git
-from tests.droids.security_compliance.test_sec020_access_control import APEX, DRAWDOWN, OWNER, edit, policy_repo
+from tests.droids.security_compliance.access.test_sec020_access_control import APEX, DRAWDOWN, OWNER, edit, policy_repo
 from tests.orchestrator.cli.helpers import droid
 
 TIGHTER = 'drawdown: {basis: percent, percent: "9"'

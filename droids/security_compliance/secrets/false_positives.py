@@ -1,0 +1,121 @@
+"""SEC001's own filters, run after detect-secrets' filters: values shaped like a secret that say
+they are not one.
+
+- Placeholders and references (`password = "changeme"`, `api_key: "<your-key>"`,
+  `token = "xxxxxxxx"`, `password: ${DB_PASSWORD}`, `password: DB_PASSWORD`, `!env X`), judged
+  by `plugins/values.py` as SEC001's own detectors judge them: only for the generic detectors
+  (keyword, high-entropy, basic-auth URL); a value that matches a specific token format (AWS,
+  GitHub, ...) is always reported.
+- Keys about a secret, not holding one: a keyword hit whose key says the value names, locates or
+  describes the secret (`existingSecret: desk-broker`, `secretName:`, `secretKeyRef:`,
+  `password_file:`, `password_env:`, `secret_type = "Slack Token"`, `password_prompt =`,
+  `password_label:`), as Helm charts, Kubernetes manifests, settings and plugins write them.
+- Code: a generic hit whose value is a call expression (`getpass.getpass()`, `vault.read(path)`),
+  spans Markdown code spans (``BROKER_PASSWORD`, `STRIPE_KEY``), or is an identifier written as
+  code in prose (``each secret's `head_paths` ``); a code span holding digits or symbols
+  (``the password is `S3cr3t!` ``) is still reported.
+- Identifiers: a high-entropy value under a key that names an id (`"id": "7fb27b94..."` in a
+  notebook cell, `"requestId":`, `run_uuid =`), as detect-secrets' own `is_likely_id_string` does
+  for an `id` at the start of a line; not when the key also says secret, token, password or auth
+  (`secret_id`).
+- Template expressions: a value the generic detectors find inside `{{ ... }}` on its line
+  (`password: "{{ lookup('hashi_vault', 'secret=desk/data:pw') }}"`) is part of an expression
+  that fetches the secret, not the secret.
+- Labelled digests: a hex value of a digest's length (MD5, SHA-1, SHA-224/256/384/512) on a line
+  that names it as a hash, checksum, commit or revision (`sha256 = "..."`, `rev: 6f1e...` in
+  `.pre-commit-config.yaml`) or inside a block opened by such a line within five lines
+  (`EXPECTED_SHA256 = {` then `"data.csv": "..."`), and Subresource-Integrity values
+  (`sha512-...`). A hex API key of the same length assigned to a name without such a word is
+  still reported.
+- Slack placeholders: a Slack token or webhook URL whose last part is a placeholder or a run, as
+  in Slack's own documentation (`.../T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX`).
+- Lock files detect-secrets does not know (`pnpm-lock.yaml`, `npm-shrinkwrap.json`, ...): they
+  hold package hashes only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from droids.security_compliance.secrets.plugins import values
+
+EXTRA_LOCK_FILES = frozenset(
+    {"pnpm-lock.yaml", "npm-shrinkwrap.json", "conda-lock.yml", "bun.lock", "deno.lock", "flake.lock"}
+)
+_BASE64 = "Base64 High Entropy String"
+_HEX = "Hex High Entropy String"
+_SLACK = "Slack Token"
+_KEYWORD = "Secret Keyword"
+_GENERIC = frozenset({_KEYWORD, _BASE64, _HEX, "Basic Auth Credentials"})
+_DIGEST_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
+_DIGEST_WORDS = re.compile(r"sha|md5|blake|digest|checksum|hash|integrity|commit|\brev(ision)?\b|etag|\boid\b", re.I)
+_BLOCK_OPENER = re.compile(r"[{\[(:]\s*(?:#.*)?$")  # `NAME = {`, `checksums:`, `hashes = [`
+_LAST_KEY = re.compile(r"""([A-Za-z0-9_.-]+)["']?\]?\s*(?:=>|:=|[:=])\s*[rbuf]?["']?$""")
+_ABOUT_KEY = re.compile(
+    r"existing\w*secret|secret\w*?(?:name|ref|arn|path|file|env|var|store)$|(?:path|file|filename|env|var)$"
+    r"|[_.-]?(?:type|kind|label|prompt|hint|help|message|msg|title|field|pattern|regex|policy|format|error)$",
+    re.IGNORECASE,
+)
+_ID_KEY = re.compile(r"(?:^|[_.-])(?:id|uuid|guid)$|[a-z](?:Id|Uuid|UUID|ID)$|^(?:uu|gu)?id$", re.IGNORECASE)
+_SECRET_WORD = re.compile(r"secret|token|pass|pwd|auth|cred|key", re.IGNORECASE)
+_CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z_.]*")  # a name without digits: `head_paths`, `cfg.token`
+_CALL = re.compile(r"[A-Za-z_][\w.]*\([^()]*\)")
+_SRI = re.compile(r"^(sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=_-]+$")
+
+
+def is_extra_lock_file(path: str) -> bool:
+    return PurePosixPath(path).name in EXTRA_LOCK_FILES
+
+
+def is_placeholder(secret_type: str, secret: str) -> bool:
+    if secret_type == _SLACK:
+        tail = re.split(r"[/-]", secret.rstrip("/"))[-1]
+        return values.is_placeholder(tail) or values.is_sequential(tail)
+    return secret_type in _GENERIC and values.is_placeholder(secret)
+
+
+def is_about_the_secret(secret_type: str, secret: str, line: str) -> bool:
+    if secret_type != _KEYWORD or secret not in line:
+        return False
+    key = _LAST_KEY.search(line[: line.find(secret)])
+    return key is not None and bool(_ABOUT_KEY.search(key.group(1)))
+
+
+def is_identifier(secret_type: str, secret: str, line: str) -> bool:
+    if secret_type not in (_HEX, _BASE64) or secret not in line:
+        return False
+    key = _LAST_KEY.search(line[: line.find(secret)])
+    return key is not None and bool(_ID_KEY.search(key.group(1))) and not _SECRET_WORD.search(key.group(1))
+
+
+def is_code(secret_type: str, secret: str, line: str) -> bool:
+    if secret_type not in _GENERIC:
+        return False
+    if _CALL.fullmatch(secret) or "`" in secret:
+        return True
+    return f"`{secret}`" in line and bool(_CODE_NAME.fullmatch(secret))
+
+
+def is_in_template_expression(secret_type: str, secret: str, line: str) -> bool:
+    if secret_type not in _GENERIC:
+        return False
+    at = line.find(secret)
+    if at == -1:
+        return False
+    opened, closed = line.rfind("{{", 0, at), line.find("}}", at + len(secret))
+    return opened != -1 and closed != -1 and line.rfind("}}", 0, at) < opened
+
+
+def is_labelled_digest(secret_type: str, secret: str, line: str, above: Sequence[str] = ()) -> bool:
+    """`above`: the lines before `line`, nearest last (detect-secrets' context snippet)."""
+    if secret_type == _BASE64:
+        return bool(_SRI.match(secret))
+    if secret_type != _HEX or len(secret) not in _DIGEST_LENGTHS:
+        return False
+    before = line[: line.find(secret)] if secret in line else line
+    if _DIGEST_WORDS.search(before):
+        return True
+    opener = next((a for a in reversed(above) if _BLOCK_OPENER.search(a)), None)
+    return opener is not None and bool(_DIGEST_WORDS.search(opener))

@@ -1,0 +1,141 @@
+"""CMP003: the trading core's adversarial scenarios, simulated for real, judged by the Apex rule engine."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from droids.core.errors import DroidError
+from droids.core.models import Severity
+from droids.security_compliance.compliance import cmp003_scenarios as cmp003
+from droids.security_compliance.compliance import scenarios as suite
+from droids.security_compliance.compliance.scenarios import Scenario
+from tests.conftest import REPO_ROOT, git
+from tests.droids.security_compliance.access.test_sec020_access_control import base_task, edit, run, staged_task
+from trading_core.sim.plan import DayPlan
+
+STRATEGY = "policies/strategy.yaml"
+APEX = "policies/apex.yaml"
+# One profitable (runaway) day: its journal breaks the consistency rule by arithmetic (100 % of the
+# profit on the best day), so the rule engine reports APX004 whatever the engine did.
+ONE_DAY = Scenario("one-runaway-day", 1, 7, (DayPlan(runaway=True),), "a single runaway day", quick=True)
+ONE_DAY_EXEMPT = Scenario(
+    "one-runaway-day-exempt",
+    1,
+    7,
+    (DayPlan(runaway=True),),
+    "the same day",
+    exempt={"APX004": "one day: 100 % by arithmetic"},
+)
+
+
+def sim_repo(repo: Path) -> Path:
+    """`repo` with every shipped policy file (the simulator reads them all) and a trading_core file."""
+    shutil.copytree(REPO_ROOT / "policies", repo / "policies")
+    (repo / "trading_core").mkdir()
+    (repo / "trading_core" / "notes.py").write_text("X = 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "policies")
+    git(repo, "switch", "-q", "-c", "feature")
+    return repo
+
+
+def journal_row(finding_path: str, repo: Path, line: int) -> dict[str, str]:
+    with (repo / finding_path).open(newline="") as f:
+        return list(csv.DictReader(f))[line - 2]
+
+
+def test_violations_become_findings_and_results_are_written(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = sim_repo(git_repo)
+    monkeypatch.setattr(suite, "SCENARIOS", (ONE_DAY, ONE_DAY_EXEMPT))
+    edit(repo, "trading_core/notes.py", "X = 1", "X = 2")
+    git(repo, "commit", "-q", "-am", "touch the core")
+    inputs = suite.inputs_digest(repo / "policies")
+    outcome = run(cmp003, base_task(repo))  # ci: every scenario, two at once in worker processes
+    results = json.loads((repo / ".droid" / "compliance" / "scenarios.json").read_text())
+    assert [(r["scenario"], r["seed"], r["days"], r["passed"]) for r in results] == [
+        ("one-runaway-day", 7, 1, False),
+        ("one-runaway-day-exempt", 7, 1, True),
+    ]
+    strict, exempt = results
+    assert [v["rule"] for v in strict["violations"]] == ["APX004"]
+    assert exempt["violations"] == [] and [v["rule"] for v in exempt["exempt"]] == ["APX004"]
+    assert set(strict["violations"][0]) >= {"rule", "event_index", "trading_day"}
+    [finding] = outcome.findings
+    assert (finding.rule, finding.severity, finding.apex_rule) == ("CMP003", Severity.HIGH, "APX004")  # type: ignore[attr-defined]
+    assert finding.path == ".droid/compliance/scenarios/one-runaway-day/journal.csv"
+    assert finding.line == strict["violations"][0]["event_index"] + 2
+    row = journal_row(finding.path, repo, finding.line)
+    assert row["kind"] in ("fill", "mark") and row["ts"].startswith(finding.trading_day)  # type: ignore[attr-defined]
+    assert outcome.metrics == {"scenarios": 2, "scenarios_failed": 1}
+
+    again = run(cmp003, base_task(repo))
+    assert again.findings == outcome.findings
+    # unchanged inputs come from the cache; a trading_core edited meanwhile (another checkout's work) does not
+    expected = (
+        "0 scenario(s) simulated, 2 from cache"
+        if suite.inputs_digest(repo / "policies") == inputs
+        else "2 scenario(s) simulated"
+    )
+    assert any(expected in n for n in again.notes), again.notes
+
+
+def test_a_staged_gate_simulates_the_index_policies(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = sim_repo(git_repo)
+    exempt = Scenario("quick-day", 1, 7, (), "one normal day", quick=True, exempt={"APX004": "one day"})
+    monkeypatch.setattr(suite, "SCENARIOS", (exempt,))
+    warn_early = ('warn_at: "0.80", danger_at: "0.95", stop_trailing_above_start: null',
+                  'warn_at: "0.01", danger_at: "0.95", stop_trailing_above_start: null')  # fmt: skip
+    edit(repo, APEX, *warn_early)  # a drawdown warning at 1 % of the allowance: in the work tree only
+    edit(repo, "trading_core/notes.py", "X = 1", "X = 2")
+    git(repo, "add", "trading_core/notes.py")
+    quiet = run(cmp003, staged_task(repo))
+    assert quiet.findings == []
+    assert not (repo / ".droid" / "compliance" / "scenarios.json").exists()  # the pre-commit subset
+    git(repo, "add", APEX)
+    loud = run(cmp003, staged_task(repo))
+    assert {f.apex_rule for f in loud.findings} >= {"APX010"}  # type: ignore[attr-defined]
+
+
+def test_invalid_policy_for_the_simulator_is_bad_input(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = sim_repo(git_repo)
+    monkeypatch.setattr(suite, "SCENARIOS", (ONE_DAY,))
+    edit(repo, STRATEGY, "symbols: [ES, NQ]", "symbols: [ES, ZZ]")
+    git(repo, "add", STRATEGY)
+    with pytest.raises(DroidError, match=r"^policies/strategy\.yaml"):
+        run(cmp003, staged_task(repo))
+
+
+@pytest.mark.parametrize(
+    ("profile", "paths", "applies"),
+    [
+        ("pre-commit", ("policies/apex.yaml",), True),
+        ("pre-commit", ("trading_core/engine/pipeline.py",), True),
+        ("pre-commit", ("README.md",), False),
+        ("ci", ("README.md",), True),
+        ("audit", (), True),
+        ("ask", (), False),
+    ],
+)
+def test_when_it_runs(profile: str, paths: tuple[str, ...], applies: bool) -> None:
+    from droids.core.models import Targets, Task
+
+    task = Task(mode="gate", profile=profile, repo=REPO_ROOT, policies=REPO_ROOT / "policies",  # type: ignore[arg-type]
+                targets=Targets(kind="paths", paths=paths))  # fmt: skip
+    assert cmp003.applies(task) is applies
+
+
+@pytest.mark.slow
+def test_the_full_suite_passes_on_the_shipped_trading_core(git_repo: Path) -> None:
+    repo = sim_repo(git_repo)
+    edit(repo, "trading_core/notes.py", "X = 1", "X = 2")
+    git(repo, "commit", "-q", "-am", "touch the core")
+    outcome = run(cmp003, base_task(repo))
+    results = json.loads((repo / ".droid" / "compliance" / "scenarios.json").read_text())
+    assert [r["scenario"] for r in results] == [s.name for s in suite.SCENARIOS]
+    assert outcome.findings == [], [f.message for f in outcome.findings]
+    assert all(r["passed"] and r["checked"] and r["trades"] > 0 for r in results)
