@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from droids.core import gitio
+from droids.core import git
 from droids.core.errors import DroidError
 from droids.core.models import RunReport, Task
 from droids.core.policy import GatesPolicy
@@ -31,11 +31,11 @@ def execute(
     if bad:
         raise DroidError(bad[0].error or f"{bad[0].name}: bad input")
     if record:
-        _record(report, task.repo)
+        _record(report, task)
     return report
 
 
-def _record(report: RunReport, repo: Path) -> None:
+def _record(report: RunReport, task: Task) -> None:
     """The verdict entry, then each droid's audit events (e.g. approvals), in one store session.
 
     Events are facts about what the run let through, so a blocked run writes none: an approval of
@@ -45,9 +45,10 @@ def _record(report: RunReport, repo: Path) -> None:
     from droids.core.audit.trail import open_store, who
 
     counts = Counter(f.rule for f in report.active())
-    run = {"profile": report.profile, "who": who(repo), "head": gitio.head(repo) if gitio.toplevel(repo) else None}
+    head = task.targets.head if task.targets.kind in ("staged", "base") else git.head(task.repo)
+    run = {"profile": report.profile, "who": who(task.repo), "head": head}
     events = [] if report.verdict == "block" else [e for droid in report.droids for e in droid.audit_events]
-    with open_store(repo) as store:
+    with open_store(task.repo) as store:
         entry = store.append(
             kind=report.mode,
             verdict=report.verdict,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from droids.core import gitio
+from droids.core import git
+from droids.core.ci_context import event_path, load_event, read_commit_message
 from droids.core.models import Profile, RunMode, Targets, Task
+from droids.core.targets import base_targets, path_targets, staged_targets
 from orchestrator.errors import OrchestratorError
 
 # Folders that are never part of the governed code when walking a directory that is not a git repo.
@@ -18,7 +20,7 @@ def find_repo(start: Path) -> Path:
     """The git top-level of `start`, else `start` itself."""
     if not start.is_dir():
         raise OrchestratorError(f"--repo {start}: not a directory")
-    return (gitio.toplevel(start) or start).resolve()
+    return (git.toplevel(start) or start).resolve()
 
 
 def _walk(root: Path, repo: Path) -> list[str]:
@@ -30,14 +32,14 @@ def _walk(root: Path, repo: Path) -> list[str]:
 
 
 def whole_tree(repo: Path) -> list[str]:
-    if gitio.toplevel(repo) is not None:
-        return gitio.tracked_paths(repo)
+    if git.toplevel(repo) is not None:
+        return git.tracked_paths(repo)
     return _walk(repo, repo)
 
 
 def explicit_paths(repo: Path, raw: Sequence[str], cwd: Path) -> list[str]:
     """Resolve user paths: each must exist and lie inside the repo; directories expand to files."""
-    tracked = set(whole_tree(repo)) if gitio.toplevel(repo) is not None else None
+    tracked = set(whole_tree(repo)) if git.toplevel(repo) is not None else None
     out: list[str] = []
     for item in raw:
         path = (cwd / item).resolve()
@@ -59,17 +61,22 @@ def explicit_paths(repo: Path, raw: Sequence[str], cwd: Path) -> list[str]:
 
 
 def gate_task(
-    repo: Path, policies: Path, *, staged: bool, base: str | None, paths: Sequence[str], mode: str | None, cwd: Path
+    repo: Path,
+    policies: Path,
+    *,
+    staged: bool,
+    base: str | None,
+    paths: Sequence[str],
+    mode: str | None,
+    cwd: Path,
+    commit_msg: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Task:
+    """The task of `droid gate`: what changed (asked of git once), the profile, the commit message of
+    the commit-msg stage and, in CI, the event payload (for review approvals)."""
     chosen = sum([staged, base is not None, bool(paths)])
     if chosen != 1:
         raise OrchestratorError("gate: give exactly one of --staged, --base REV or PATH ...")
-    if staged:
-        targets = Targets(kind="staged", paths=tuple(gitio.staged_paths(repo)))
-    elif base is not None:
-        targets = Targets(kind="base", base=base, paths=tuple(gitio.changed_paths(repo, base)))
-    else:
-        targets = Targets(kind="paths", paths=tuple(explicit_paths(repo, paths, cwd)))
     profile: Profile
     if mode is None:
         profile = "ci" if base is not None else "pre-commit"
@@ -77,7 +84,25 @@ def gate_task(
         profile = mode  # type: ignore[assignment]
     else:
         raise OrchestratorError(f"--mode {mode}: expected 'pre-commit' or 'ci'")
-    return Task(mode="gate", profile=profile, repo=repo, policies=policies, targets=targets)
+    message = read_commit_message(commit_msg) if commit_msg is not None else None
+    if staged:
+        targets = staged_targets(repo)
+    elif base is not None:
+        targets = base_targets(repo, base)
+    else:
+        targets = path_targets(explicit_paths(repo, paths, cwd))
+    event_file = event_path(os.environ if env is None else env) if base is not None else None
+    event = load_event(event_file) if event_file is not None else None
+    return Task(
+        mode="gate",
+        profile=profile,
+        repo=repo,
+        policies=policies,
+        targets=targets,
+        commit_message=message,
+        event=event,
+        event_source=str(event_file) if event_file is not None else None,
+    )
 
 
 def simple_task(
@@ -85,7 +110,7 @@ def simple_task(
 ) -> Task:
     """A task over given paths, or the whole tree when none are given (audit, ask, run)."""
     if paths:
-        targets = Targets(kind="paths", paths=tuple(explicit_paths(repo, paths, cwd)))
+        targets = path_targets(explicit_paths(repo, paths, cwd))
     else:
         targets = Targets(kind="tree", paths=tuple(whole_tree(repo)))
     return Task(mode=mode, profile=mode, request=request, repo=repo, policies=policies, targets=targets)

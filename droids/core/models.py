@@ -48,6 +48,19 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class FileChange(_Frozen):
+    """One file a change touches: git's status letter (A, M, D, R, C, T), the path after the change
+    (for a deletion: the deleted path) and the path before (differs for renames and copies)."""
+
+    status: str
+    path: str
+    old_path: str
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (self.path,) if self.old_path == self.path else (self.old_path, self.path)
+
+
 class Targets(_Frozen):
     """What a run looks at.
 
@@ -55,16 +68,28 @@ class Targets(_Frozen):
     - `base`: files changed between `base` and the working tree (CI);
     - `paths`: the given files;
     - `tree`: every tracked file (audit).
-    `paths` always holds the repo-relative, `/`-separated paths the run covers.
+    `paths` always holds the repo-relative, `/`-separated paths the run covers. For a change
+    (`staged`, `base`), `base_commit` is what it is compared with (HEAD, None on an unborn branch;
+    the merge base of `base` and HEAD), `head` the commit HEAD named, and `changes` every file it
+    touches, deletions and both sides of a rename included. Built by `droids.core.targets`, which
+    asks git once; when a caller leaves them out (None), the run's workspace asks git itself.
     """
 
     kind: TargetKind
     paths: tuple[str, ...] = ()
     base: str | None = None
+    base_commit: str | None = None
+    head: str | None = None
+    changes: tuple[FileChange, ...] | None = None
 
 
 class Task(_Frozen):
-    """One request to one or more droids."""
+    """One request to one or more droids.
+
+    `commit_message`: the message of the commit being made, at the commit-msg stage (approval
+    trailers). `event`: the CI event payload (GitHub's pull-request event, for review approvals) and
+    `event_source` the file it came from, for messages. Both travel here, never through os.environ.
+    """
 
     mode: RunMode
     profile: Profile
@@ -73,6 +98,9 @@ class Task(_Frozen):
     policies: Path
     targets: Targets
     time_limit_s: float = 60.0
+    commit_message: str | None = None
+    event: dict[str, Any] | None = None
+    event_source: str | None = None
 
 
 class RuleSpec(_Frozen):

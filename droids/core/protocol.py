@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
 from droids.core.card import DroidCard
 from droids.core.models import DroidReport, RuleSpec, Task
+from droids.core.workspace import Workspace
 
 
 @dataclass(frozen=True)
 class DroidContext:
-    """Where a droid may keep state between runs (caches, incremental scan marks)."""
+    """What a run gives every droid besides the task: where state may be kept between runs (caches,
+    incremental scan marks) and the run's one `Workspace` (files, parsed Python, the change)."""
 
     state_dir: Path
+    _workspaces: dict[int, Workspace] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def cache_dir(self, droid: str) -> Path:
         path = self.state_dir / "cache" / droid
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    def workspace(self, task: Task) -> Workspace:
+        """The workspace of `task`, made on first use and shared by every droid of the run."""
+        with self._lock:
+            found = self._workspaces.get(id(task))
+            if found is None or found.task is not task:
+                found = self._workspaces[id(task)] = Workspace(task)
+            return found
 
 
 @runtime_checkable

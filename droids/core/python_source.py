@@ -1,20 +1,17 @@
-"""The Python files of a task and their syntax trees, for the checks that read Python (SEC003, SEC004).
+"""Python source as the checks read it: one parsed module, which paths are Python, which are tests.
 
-Content comes from `iter_contents`: the index blob for a staged target, the file otherwise. A file
-that cannot be read is bad input (as for SEC001); a file that does not parse is named in a note
-and skipped: the interpreter, not a security check, reports syntax errors.
+Modules are parsed by the run's workspace (`Workspace.python_modules`), once per file for every
+check of every droid. A file that does not parse is named in a note and skipped: the interpreter,
+not a check, reports syntax errors.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from droids.core.errors import DroidError
 from droids.core.models import Task
-from droids.core.workspace import iter_contents
 
 PYTHON_SUFFIXES = (".py", ".pyw")
 
@@ -31,18 +28,14 @@ def python_paths(task: Task) -> tuple[str, ...]:
     return tuple(p for p in task.targets.paths if p.endswith(PYTHON_SUFFIXES))
 
 
-def parsed_modules(task: Task, paths: tuple[str, ...], unparsable: list[str]) -> Iterator[PythonModule]:
-    """Each parsable module among `paths`; the paths that do not parse are appended to `unparsable`."""
-    for path, content in iter_contents(task, paths):
-        if isinstance(content, OSError):
-            raise DroidError(f"{path}: cannot read ({content.strerror or content})")
-        try:
-            tree = ast.parse(content, filename=path)
-        except (SyntaxError, ValueError) as exc:  # ValueError: NUL bytes in the source
-            line = getattr(exc, "lineno", None)
-            unparsable.append(f"{path}:{line}" if line else path)
-            continue
-        yield PythonModule(path, content, content.decode("utf-8", "replace").splitlines(), tree)
+def parse_module(path: str, content: bytes) -> PythonModule | str:
+    """The parsed module, or "path:line" (or "path") where it does not parse."""
+    try:
+        tree = ast.parse(content, filename=path)
+    except (SyntaxError, ValueError) as exc:  # ValueError: NUL bytes in the source
+        line = getattr(exc, "lineno", None)
+        return f"{path}:{line}" if line else path
+    return PythonModule(path, content, content.decode("utf-8", "replace").splitlines(), tree)
 
 
 def is_test_path(path: str) -> bool:

@@ -1,35 +1,132 @@
-"""Read the content a task covers: index blobs for `--staged`, work-tree files otherwise.
+"""One workspace per run: what the checks of every droid read, read once and shared.
 
 A pre-commit gate must judge what will be committed, not what happens to be on disk, so staged
-content always comes from the index.
+content comes from the index (one `git cat-file --batch` for every target), anything else from the
+work tree. Python files are parsed once (`python_modules`); the change under review (files before
+and after, added lines) is `change`. Droids run in parallel threads, so filling the caches is
+locked; reading them is not.
+
+Memory: contents are kept for the run (work-tree files over `MAX_KEPT_BYTES` are read again when
+asked, not kept), and parsed trees of Python files for the run too: one parse per file is the point.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
+from typing import Any, TypeVar
 
-from droids.core import gitio
+from droids.core import git
+from droids.core.change import ChangeView, not_readable
 from droids.core.models import Task
+from droids.core.python_source import PythonModule, parse_module
+
+MAX_KEPT_BYTES = 2 * 1024 * 1024
+T = TypeVar("T")
 
 
-def iter_contents(task: Task, paths: tuple[str, ...] | None = None) -> Iterator[tuple[str, bytes | OSError]]:
-    """Yield (path, bytes) for each target path; an unreadable file yields its OSError instead."""
-    wanted = task.targets.paths if paths is None else paths
-    if task.targets.kind == "staged":
-        yield from gitio.read_staged(task.repo, wanted)
-        return
-    for rel in wanted:
+class Workspace:
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self._lock = threading.RLock()  # `shared` computations read contents under it
+        self._contents: dict[str, bytes | OSError] = {}
+        self._modules: dict[str, PythonModule | str] = {}  # path -> module, or where it fails to parse
+        self._shared: dict[str, Any] = {}
+
+    @property
+    def staged(self) -> bool:
+        return self.task.targets.kind == "staged"
+
+    def contents(self, paths: Iterable[str] | None = None) -> Iterator[tuple[str, bytes]]:
+        """(path, bytes) of each path (default: the task's targets); an unreadable one is bad input."""
+        for path, content in self.raw_contents(paths):
+            if isinstance(content, OSError):
+                raise not_readable(path, content)
+            yield path, content
+
+    def raw_contents(self, paths: Iterable[str] | None = None) -> Iterator[tuple[str, bytes | OSError]]:
+        """Like `contents`, but an unreadable file yields its OSError; a staged path missing from
+        the index is left out."""
+        wanted = list(self.task.targets.paths if paths is None else paths)
+        self._fill(wanted)
+        for path in wanted:
+            content = self._contents.get(path)
+            if content is None and not self.staged:
+                content = self._read_file(path)
+            if content is not None:
+                yield path, content
+
+    def content(self, path: str) -> bytes | None:
+        """One file's bytes, or None when it does not exist (in the index, for a staged run)."""
+        for _, content in self.raw_contents([path]):
+            if isinstance(content, FileNotFoundError):
+                return None
+            if isinstance(content, OSError):
+                raise not_readable(path, content)
+            return content
+        return None
+
+    def _fill(self, paths: list[str]) -> None:
+        with self._lock:
+            missing = [p for p in paths if p not in self._contents]
+            if not missing:
+                return
+            if self.staged:  # the index: one process for every path, every blob kept
+                found = git.read_objects(self.task.repo, (f":{p}" for p in missing))
+                self._contents.update((p, found[f":{p}"]) for p in missing if f":{p}" in found)
+                return
+            for path in missing:
+                content = self._read_file(path)
+                if isinstance(content, OSError) or len(content) <= MAX_KEPT_BYTES:
+                    self._contents[path] = content
+
+    def _read_file(self, path: str) -> bytes | OSError:
         try:
-            yield rel, (task.repo / rel).read_bytes()
+            return (self.task.repo / path).read_bytes()
         except OSError as exc:
-            yield rel, exc
+            return exc
+
+    def python_modules(self, paths: Iterable[str], unparsable: list[str]) -> Iterator[PythonModule]:
+        """Each parsable Python module among `paths`; "path:line" of each that does not parse is
+        appended to `unparsable`. Trees are shared by every check: read them, never change them."""
+        for path, content in self.contents(paths):
+            module = self.python_module(path, content)
+            if isinstance(module, str):
+                unparsable.append(module)
+            else:
+                yield module
+
+    def python_module(self, path: str, content: bytes) -> PythonModule | str:
+        """`path` parsed once per run, or "path:line" where it does not parse."""
+        module = self._modules.get(path)
+        if module is None:
+            module = self._modules[path] = parse_module(path, content)
+        return module
+
+    def shared(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` once per run under `key` (e.g. a result two checks need), then the same value.
+        Keys are namespaced by the droid that owns them ("compliance.apex_limits")."""
+        with self._lock:
+            if key not in self._shared:
+                self._shared[key] = compute()
+            return self._shared[key]
+
+    @cached_property
+    def change(self) -> ChangeView:
+        return ChangeView(self.task, self._head_content)
+
+    def _head_content(self, path: str) -> bytes | None:
+        if self.staged:
+            return self.content(path)
+        content = self._read_file(path)
+        if isinstance(content, FileNotFoundError):
+            return None
+        if isinstance(content, OSError):
+            raise not_readable(path, content)
+        return content
 
 
 def is_binary(content: bytes) -> bool:
     """Git's own heuristic: a NUL byte in the first 8000 bytes means binary."""
     return b"\0" in content[:8000]
-
-
-def relative(repo: Path, path: Path) -> str:
-    return path.resolve().relative_to(repo.resolve()).as_posix()

@@ -80,7 +80,7 @@ def baseline(
 ) -> BaselineResult:
     """Measure the work tree `runs` times (default perf.yaml runs.min) and store the figures as the
     baseline; nothing is written when a run fails."""
-    from droids.core import gitio
+    from droids.core import git
     from droids.performance_optimizer.bench import store
     from droids.performance_optimizer.bench.gate import from_json, new_runs_dir
     from droids.performance_optimizer.bench.runner import run_suite
@@ -107,7 +107,7 @@ def baseline(
         [r.figures for r in measured],
         [r.load for r in measured],
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        commit=gitio.head(repo) if gitio.toplevel(repo) else None,
+        commit=git.head(repo),
     )
     return BaselineResult(path, True, measured)
 

@@ -7,12 +7,14 @@ repository). Staged content comes from the index, not the working tree. Files ma
 
 from __future__ import annotations
 
+import ast
 import time
+from functools import partial
 
 from droids.core.checks import CheckOutcome
-from droids.core.errors import DroidError
 from droids.core.models import Finding, Task, fingerprint
 from droids.core.protocol import DroidContext
+from droids.core.workspace import Workspace
 from droids.performance_optimizer.hot.scan import RULES, scan_module
 from droids.performance_optimizer.hot.scope import Hit
 from droids.performance_optimizer.names import DROID
@@ -34,7 +36,6 @@ def applies(task: Task) -> bool:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
-    from droids.core.workspace import iter_contents
     from droids.performance_optimizer.policy import load_perf_policy
 
     policy, _ = load_perf_policy(task.policies)
@@ -44,14 +45,13 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     unparsable: list[str] = []
     parsed = hot = 0
     paths = python_targets(task, policy.static.exclude)
-    for path, content in iter_contents(task, paths):
-        if isinstance(content, OSError):
-            raise DroidError(f"{path}: cannot read ({content.strerror or content})")
-        scan = scan_module(content, hot_names)
+    workspace = ctx.workspace(task)
+    for path, content in workspace.contents(paths):
+        scan = scan_module(content, hot_names, partial(_tree, workspace, path, content))
         parsed += scan.parsed
         hot += scan.hot_functions
         if scan.error:
-            unparsable.append(f"{path} ({scan.error})")
+            unparsable.append(scan.error)
         findings += [finding_of(path, h) for h in scan.hits]
     notes = [f"not parsed, so not checked for PERF001-PERF009: {', '.join(unparsable)}"] if unparsable else []
     metrics = {
@@ -61,6 +61,11 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
         "static_ms": round((time.perf_counter() - started) * 1000, 1),
     }
     return CheckOutcome(findings=findings, notes=notes, metrics=metrics)
+
+
+def _tree(workspace: Workspace, path: str, content: bytes) -> ast.Module | str:
+    module = workspace.python_module(path, content)
+    return module if isinstance(module, str) else module.tree
 
 
 def finding_of(path: str, hit: Hit) -> Finding:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -60,13 +59,15 @@ def gate(
     from orchestrator.targets import gate_task
 
     session: Session = ctx.obj.with_output(fmt, output)
-    if commit_msg is not None:
-        if not commit_msg.is_file():
-            raise OrchestratorError(f"--commit-msg {commit_msg}: no such file")
-        # SEC020 reads `Approved-by:` trailers from the message the commit-msg hook passes.
-        os.environ["DROID_COMMIT_MSG_FILE"] = str(commit_msg.resolve())
     task = gate_task(
-        session.repo, session.policies, staged=staged, base=base, paths=paths or [], mode=mode, cwd=session.cwd
+        session.repo,
+        session.policies,
+        staged=staged,
+        base=base,
+        paths=paths or [],
+        mode=mode,
+        cwd=session.cwd,
+        commit_msg=commit_msg,
     )
     folder = _report_folder(out) if out is not None else None  # bad --out: exit 2 before anything runs
     report = _finish(session, task, record=True)

@@ -30,18 +30,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from droids.core.targets import tree_targets
+
 ROOT = Path(__file__).resolve().parents[2]
 FRESH = r"""
 import sys, time
 started = time.perf_counter()
 from pathlib import Path
-from droids.core import gitio
+from droids.core import git
 from droids.core.models import Targets, Task
 from droids.core.protocol import DroidContext
 from droids.performance_optimizer import static_check
 repo = Path(sys.argv[1])
 task = Task(mode="audit", profile="audit", repo=repo, policies=Path(sys.argv[2]),
-            targets=Targets(kind="tree", paths=tuple(gitio.tracked_paths(repo))))
+            targets=tree_targets(repo))
 static_check.run(task, DroidContext(Path(sys.argv[3])))
 print(time.perf_counter() - started)
 """
@@ -56,8 +58,7 @@ def main() -> None:
     policies = ROOT / "policies"  # this repository's perf.yaml: same settings for any corpus
     state = Path(os.environ.get("TMPDIR", "/tmp")) / "bench-perf-static-state"
 
-    from droids.core import gitio
-    from droids.core.models import Targets, Task
+    from droids.core.models import Task
     from droids.core.protocol import DroidContext
     from droids.performance_optimizer import static_check
 
@@ -66,7 +67,7 @@ def main() -> None:
         profile="audit",
         repo=repo,
         policies=policies,
-        targets=Targets(kind="tree", paths=tuple(gitio.tracked_paths(repo))),
+        targets=tree_targets(repo),
     )
     from droids.performance_optimizer.policy import load_perf_policy
 

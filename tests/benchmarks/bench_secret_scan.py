@@ -31,7 +31,7 @@ from pathlib import Path
 OURS = r"""
 import json, sys, time
 from pathlib import Path
-from droids.core import gitio
+from droids.core import git
 from droids.core.models import Targets, Task
 from droids.core.protocol import DroidContext
 from droids.core.registry import load_registry
@@ -39,7 +39,7 @@ from droids.core.registry import load_registry
 repo, state, kind, *paths = sys.argv[1:]
 repo = Path(repo)
 if kind == "tree":
-    paths = gitio.tracked_paths(repo)
+    paths = git.tracked_paths(repo)
 task = Task(mode="gate", profile="pre-commit", repo=repo, policies=repo / "policies",
             targets=Targets(kind=kind, paths=tuple(paths)))
 report = load_registry().get("security-compliance").run(task, DroidContext(Path(state)))

@@ -88,11 +88,11 @@ def read_trading_events(path: Path) -> list[TradingEvent]:
 def ingest_events_file(repo: Path, path: Path) -> IngestResult:
     """`droid audit-log ingest FILE`: check the whole file, then append its new events to the repo's
     trail (DROID_AUDIT_URL or .droid/audit.db), recorded as run by `who(repo)` at HEAD."""
-    from droids.core import gitio
+    from droids.core import git
     from droids.core.audit.trail import open_store, who
 
     events = read_trading_events(path)  # before the store is opened: bad input writes nothing
-    head = gitio.head(repo) if gitio.toplevel(repo) else None
+    head = git.head(repo)
     with open_store(repo) as store:
         return append_trading_events(store, events, source=path.name, who=who(repo), head=head)
 

@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
-from droids.core import gitio
+from droids.core import git
 from droids.core.errors import DroidError
 
 SCHEMA = "droid-audit/1"
@@ -283,7 +283,7 @@ def who(repo: Path, env: Mapping[str, str] | None = None) -> str:
     if env.get("GITLAB_CI") == "true" and (actor := env.get("GITLAB_USER_EMAIL") or env.get("CI_COMMIT_AUTHOR")):
         return f"gitlab:{actor}"
     try:
-        email = gitio.config_value(repo, "user.email")
+        email = git.config_value(repo, "user.email")
     except DroidError:  # git missing: fall through to the OS user
         email = None
     if email:

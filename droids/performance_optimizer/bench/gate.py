@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from droids.core import gitio
+from droids.core import git
 from droids.core.models import Finding
-from droids.performance_optimizer.bench import base_tree, store, verdict
+from droids.performance_optimizer.bench import store, verdict
 from droids.performance_optimizer.bench.judge import Reference, StageJudgement, judge
 from droids.performance_optimizer.bench.results import read_benchmark_json, stage_figures
 from droids.performance_optimizer.bench.runner import SuiteRun
@@ -128,8 +128,8 @@ def _stored_reference(baseline: store.Baseline | None) -> Reference:
 def _base_reference(
     repo: Path, base: str, policy: PerfPolicy, tmp: Path, notes: list[str]
 ) -> tuple[Reference, Path | None]:
-    commit = base_tree.merge_base(repo, base)
-    tree = base_tree.export_tree(repo, commit, tmp / "base")
+    commit = git.merge_base(repo, base)
+    tree = git.export_tree(repo, commit, tmp / "base")  # the base's files, without running its filters
     if not (tree / policy.benchmark.path).is_file():
         notes.append(f"the merge base {commit[:10]} has no {policy.benchmark.path}: no side-by-side comparison")
         return Reference("none", "no reference"), None
@@ -196,7 +196,7 @@ def _history_entry(result: BudgetRun, repo: Path, profile: str) -> dict[str, Any
     metrics = result.metrics["budget"]
     return {
         "ts": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "commit": gitio.head(repo) if gitio.toplevel(repo) else None,
+        "commit": git.head(repo),
         "profile": profile,
         "reference": result.reference.label,
         "runs": metrics["runs"],

@@ -7,7 +7,7 @@ for those skips them before any parsing, which keeps a whole-repository scan wel
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
@@ -59,17 +59,16 @@ def might_be_hot(source: bytes, hot_names: tuple[str, ...]) -> bool:
     return any(needle in source for needle in _needles(hot_names))
 
 
-def scan_module(source: bytes, hot_names: tuple[str, ...]) -> ModuleScan:
+def scan_module(
+    source: bytes, hot_names: tuple[str, ...], parse: Callable[[], ast.Module | str] | None = None
+) -> ModuleScan:
+    """Scan `source`; `parse` gives its tree (the run's shared parse), or where it does not parse."""
     if not might_be_hot(source, hot_names):
         return ModuleScan([], parsed=False, hot_functions=0)
     text = source.decode("utf-8", "replace")
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError) as exc:
-        where = f"line {exc.lineno}: " if isinstance(exc, SyntaxError) and exc.lineno else ""
-        return ModuleScan(
-            [], parsed=True, hot_functions=0, error=f"{where}{exc.msg if isinstance(exc, SyntaxError) else exc}"
-        )
+    tree = parse() if parse is not None else _parse(text)
+    if isinstance(tree, str):
+        return ModuleScan([], parsed=True, hot_functions=0, error=tree)
     index = ModuleIndex.build(tree)
     index.hot = index.hot_functions(hot_names)
     if not index.hot and not index.async_functions():
@@ -78,6 +77,14 @@ def scan_module(source: bytes, hot_names: tuple[str, ...]) -> ModuleScan:
     hits = list(dict.fromkeys(_hits(index, text)))
     hits.sort(key=lambda h: (h.line, h.rule))
     return ModuleScan(hits, parsed=True, hot_functions=len(index.hot))
+
+
+def _parse(text: str) -> ast.Module | str:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError) as exc:
+        where = f"line {exc.lineno}: " if isinstance(exc, SyntaxError) and exc.lineno else ""
+        return f"{where}{exc.msg if isinstance(exc, SyntaxError) else exc}"
 
 
 def _hits(index: ModuleIndex, text: str) -> Iterator[Hit]:

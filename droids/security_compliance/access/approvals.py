@@ -4,9 +4,9 @@ Approvals are `Approved-by:` commit trailers (parsed by git itself, so they must
 paragraph of the message, as `git commit --trailer "Approved-by: alice@example.com"` writes them);
 the value is an email address or `Name <email>`. Where they are read:
 
-- staged (pre-commit): the commit does not exist yet. The message is read from the file named by
-  the environment variable DROID_COMMIT_MSG_FILE, which the `commit-msg` hook sets (git passes the
-  message file as the hook's argument). Without it (the `pre-commit` stage) no approval can be seen.
+- staged (pre-commit): the commit does not exist yet. The message is the task's `commit_message`,
+  read from the file the `commit-msg` hook passes to `droid gate --staged --commit-msg FILE`.
+  Without it (the `pre-commit` stage) no approval can be seen.
   Author and committer are git's own view of the commit about to be made (`git var`).
 - base (CI): the non-merge commits between the merge base and HEAD. For a file, an approval counts
   when its commit has every commit that changed the file as an ancestor (or is that commit): an
@@ -16,16 +16,13 @@ the value is an email address or `Name <email>`. Where they are read:
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from droids.core.errors import DroidError
-from droids.security_compliance.access.change import ChangeView, git_text
+from droids.core import git
+from droids.core.change import ChangeView
 
 TRAILER = "Approved-by"
-ENV_COMMIT_MSG = "DROID_COMMIT_MSG_FILE"
 _ANGLE = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 _BARE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _FIELD, _RECORD, _VALUE = "\x1f", "\x1e", "\x1d"
@@ -71,23 +68,17 @@ def _add_trailers(evidence: Evidence, values: list[str], via: str, commit: str |
             evidence.approvals.append(Approval(email, via, "trailer", commit))
 
 
-def staged_evidence(change: ChangeView) -> Evidence:
-    """Approvals in the message of the commit being made, if the commit-msg hook passed it."""
+def staged_evidence(change: ChangeView, message: str | None) -> Evidence:
+    """Approvals in the message of the commit being made (`message`: None before the commit-msg stage)."""
     evidence = Evidence()
     for role, var in (("author", "GIT_AUTHOR_IDENT"), ("committer", "GIT_COMMITTER_IDENT")):
-        email = _ident_email(git_text(change.repo, "var", var, check=False))
+        email = _ident_email(git.try_text(change.repo, "var", var))
         if email:
             evidence.excluded.setdefault(email, f"the {role} of this commit")
-    message_file = os.environ.get(ENV_COMMIT_MSG)
-    if not message_file:
+    if message is None:
         evidence.message_seen = False
         return evidence
-    path = Path(message_file)
-    if not path.is_absolute():
-        path = change.repo / path
-    if not path.is_file():
-        raise DroidError(f"{ENV_COMMIT_MSG}={message_file}: no such commit message file")
-    parsed = git_text(change.repo, "interpret-trailers", "--parse", str(path))
+    parsed = git.run(change.repo, "interpret-trailers", "--parse", stdin=message.encode()).decode("utf-8", "replace")
     values = [line.split(":", 1)[1] for line in parsed.splitlines() if line.lower().startswith(TRAILER.lower() + ":")]
     _add_trailers(evidence, values, "trailer in the commit message", None)
     return evidence
@@ -107,7 +98,7 @@ class CommitRange:
     def __init__(self, change: ChangeView) -> None:
         self.change = change
         fmt = _FIELD.join(("%H", "%ae", "%ce", f"%(trailers:key={TRAILER},valueonly,separator=%x1d)")) + _RECORD
-        out = git_text(change.repo, "log", "--no-merges", "--topo-order", f"--format={fmt}", self._range)
+        out = git.text(change.repo, "log", "--no-merges", "--topo-order", f"--format={fmt}", self._range)
         self.commits: dict[str, _Commit] = {}
         for record in out.split(_RECORD):
             parts = record.strip("\n").split(_FIELD)
@@ -118,7 +109,7 @@ class CommitRange:
 
     def _descendants(self, sha: str) -> set[str]:
         """`sha` and the commits of the range that have it as an ancestor."""
-        return {sha, *git_text(self.change.repo, "rev-list", "--ancestry-path", f"{sha}..HEAD").split()}
+        return {sha, *git.text(self.change.repo, "rev-list", "--ancestry-path", f"{sha}..HEAD").split()}
 
     @property
     def _range(self) -> str:
@@ -128,7 +119,7 @@ class CommitRange:
         evidence = Evidence()
         # topo order: the first is a change no other change descends from; full history: none pruned
         args = ["log", "--no-merges", "--full-history", "--topo-order", "--format=%H", self._range, "--", *paths]
-        out = git_text(self.change.repo, *args)
+        out = git.text(self.change.repo, *args)
         touching = [sha for sha in out.split() if sha in self.commits]
         if not touching:
             evidence.notes.append(f"{', '.join(paths)}: changed in the work tree only, no commit can approve it")
@@ -139,7 +130,7 @@ class CommitRange:
             evidence.excluded.setdefault(c.committer, f"the committer of {sha[:7]}")
         covering = self._descendants(touching[0])
         # a descendant of the newest change descends from its ancestors too: only other tips cost a call
-        older = set(git_text(self.change.repo, "rev-list", touching[0], f"^{self.change.base_rev}").split())
+        older = set(git.text(self.change.repo, "rev-list", touching[0], f"^{self.change.base_rev}").split())
         for sha in touching[1:]:
             if sha not in older:
                 covering &= self._descendants(sha)

@@ -1,7 +1,7 @@
 """Pull-request approvals from the GitHub Actions event payload (CI only).
 
-The payload file is named by DROID_GITHUB_EVENT_PATH, else GITHUB_EVENT_PATH (set by the runner).
-These fields are read, nothing else:
+The payload is read by the orchestrator onto the task (droids.core.ci_context). These fields are
+read, nothing else:
 
 - `pull_request.number`, `pull_request.user.login` (the PR author: never an approver) and
   `pull_request.head.sha` (the commit under review). It must be HEAD, or the second parent of HEAD
@@ -19,17 +19,13 @@ last push is stale) and its login is mapped to an owner email under `github_logi
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from droids.core.errors import DroidError
+from droids.core import git
+from droids.core.change import ChangeView
 from droids.security_compliance.access.approvals import Approval
-from droids.security_compliance.access.change import ChangeView, git_text
 
-EVENT_ENV = ("DROID_GITHUB_EVENT_PATH", "GITHUB_EVENT_PATH")
 _DECISIVE = {"approved", "changes_requested", "dismissed"}
 
 
@@ -40,34 +36,12 @@ class ReviewEvidence:
     notes: list[str] = field(default_factory=list)
 
 
-def event_path() -> Path | None:
-    for name in EVENT_ENV:
-        value = os.environ.get(name)
-        if value:
-            return Path(value)
-    return None
-
-
 def _get(obj: Any, *keys: str) -> Any:
     for key in keys:
         if not isinstance(obj, dict):
             return None
         obj = obj.get(key)
     return obj
-
-
-def load_event(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DroidError(f"{path}: GitHub event payload not found") from None
-    except json.JSONDecodeError as exc:
-        raise DroidError(f"{path}:{exc.lineno}: GitHub event payload is not valid JSON ({exc.msg})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DroidError(f"{path}: cannot read the GitHub event payload ({exc.__class__.__name__})") from None
-    if not isinstance(data, dict):
-        raise DroidError(f"{path}: GitHub event payload: expected a JSON object")
-    return data
 
 
 def _reviews(event: dict[str, Any]) -> list[dict[str, Any]]:
@@ -78,9 +52,9 @@ def _reviews(event: dict[str, Any]) -> list[dict[str, Any]]:
     return reviews
 
 
-def review_evidence(change: ChangeView, logins: dict[str, str], path: Path) -> ReviewEvidence:
+def review_evidence(change: ChangeView, logins: dict[str, str], event: dict[str, Any], path: str) -> ReviewEvidence:
+    """Approvals in the CI `event` payload (read from `path`, named in notes)."""
     out = ReviewEvidence()
-    event = load_event(path)
     pr = event.get("pull_request")
     head_sha = _get(pr, "head", "sha")
     if not isinstance(pr, dict) or not isinstance(head_sha, str):
@@ -88,8 +62,8 @@ def review_evidence(change: ChangeView, logins: dict[str, str], path: Path) -> R
         return out
     number = pr.get("number")
     # HEAD itself, or the second parent of the merge commit actions/checkout builds for a pull request
-    heads = git_text(change.repo, "rev-parse", "HEAD", check=False).split()
-    heads += git_text(change.repo, "rev-parse", "--verify", "--quiet", "HEAD^2", check=False).split()
+    heads = git.try_text(change.repo, "rev-parse", "HEAD").split()
+    heads += git.try_text(change.repo, "rev-parse", "--verify", "--quiet", "HEAD^2").split()
     if head_sha not in heads:
         out.notes.append(f"{path}: pull request #{number} is about {head_sha[:7]}, not this HEAD: reviews ignored")
         return out

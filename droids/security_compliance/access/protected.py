@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from droids.core.change import ChangeView, repo_relative
 from droids.core.errors import DroidError
-from droids.core.models import Task
-from droids.security_compliance.access.change import ChangeView, FileChange, repo_relative
+from droids.core.models import FileChange, Task
 from droids.security_compliance.access.patterns import KeyPath, key_matches
 from droids.security_compliance.access.policy import (
     ACCESS_FILE,

@@ -20,8 +20,8 @@ Where it runs:
 - `pre-commit` stage (`droid gate --staged`): the commit message does not exist yet, so nothing can
   be approved; each protected change is reported as a low-severity warning naming its owners, and
   the commit goes on.
-- `commit-msg` stage: git passes the message file to the hook; run the gate with
-  `DROID_COMMIT_MSG_FILE` set to it (`DROID_COMMIT_MSG_FILE="$1" droid gate --staged`). An
+- `commit-msg` stage: git passes the message file to the hook, which runs
+  `droid gate --staged --commit-msg FILE` (the `droid-approval` hook of .pre-commit-hooks.yaml). An
   unapproved protected change blocks the commit (high).
 - CI (`droid gate --base REV`): the commits between the merge base and HEAD. For each file, a trailer
   counts when its commit comes after every commit that changed the file; every author and committer
@@ -42,20 +42,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from droids.core.change import ChangeView
 from droids.core.checks import CheckOutcome
 from droids.core.models import AuditEvent, Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import DroidContext
 from droids.security_compliance.access.approval_entries import APPROVAL, approval_details, shown_change
 from droids.security_compliance.access.approvals import (
-    ENV_COMMIT_MSG,
     TRAILER,
     Approval,
     CommitRange,
     Evidence,
     staged_evidence,
 )
-from droids.security_compliance.access.change import ChangeView, change_view
-from droids.security_compliance.access.github_event import ReviewEvidence, event_path, review_evidence
+from droids.security_compliance.access.github_event import ReviewEvidence, review_evidence
 from droids.security_compliance.access.patterns import dotted
 from droids.security_compliance.access.protected import ProtectedChange, protected_changes, rules_in_force
 from trading_core.policy.yamldoc import ABSENT
@@ -104,14 +103,14 @@ def judge(item: ProtectedChange, evidence: Evidence) -> Verdict:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
-    change = change_view(task)
+    change = ctx.workspace(task).change
     policy, notes = rules_in_force(task, change)
     if policy is None:
         return CheckOutcome(notes=[*notes, "SEC020: no policies/access.yaml, nothing is protected"])
     items = protected_changes(change, policy)
     if not items:
         return CheckOutcome(notes=notes, metrics={"protected_changes": []})
-    evidence_of = _evidence_source(change, policy.github_logins)
+    evidence_of = _evidence_source(task, change, policy.github_logins)
     findings, records, events = [], [], []
     for item in items:
         evidence = evidence_of(item)
@@ -131,14 +130,14 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     )
 
 
-def _evidence_source(change: ChangeView, logins: dict[str, str]) -> Callable[[ProtectedChange], Evidence]:
+def _evidence_source(task: Task, change: ChangeView, logins: dict[str, str]) -> Callable[[ProtectedChange], Evidence]:
     """A function giving each protected change its evidence (trailers, reviews, who is excluded)."""
     if change.kind == "staged":
-        staged = staged_evidence(change)
+        staged = staged_evidence(change, task.commit_message)
         return lambda item: staged
     commits = CommitRange(change)
-    payload = event_path()
-    reviews = review_evidence(change, logins, payload) if payload is not None else ReviewEvidence()
+    event, source = task.event, task.event_source or "the CI event payload"
+    reviews = review_evidence(change, logins, event, source) if event is not None else ReviewEvidence()
     per_file: dict[tuple[str, ...], Evidence] = {}
 
     def evidence_of(item: ProtectedChange) -> Evidence:
@@ -177,7 +176,7 @@ def _finding(item: ProtectedChange, verdict: Verdict, evidence: Evidence) -> Fin
         severity = Severity.LOW
         when = (
             f"; the commit message is not known at the pre-commit stage: add '{TRAILER}: <owner>' to it, "
-            f"the commit-msg hook ({ENV_COMMIT_MSG}) and CI check it"
+            f"the commit-msg hook (droid gate --staged --commit-msg FILE) and CI check it"
         )
     keys = "|".join(dotted(k) for k in item.keys) if item.keys else item.file.status
     return Finding(

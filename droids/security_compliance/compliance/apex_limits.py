@@ -14,9 +14,10 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from droids.core.change import ChangeView, repo_relative
 from droids.core.errors import DroidError
 from droids.core.models import Finding, RuleSpec, Task, fingerprint
-from droids.security_compliance.access.change import ChangeView, change_view, repo_relative
+from droids.core.workspace import Workspace
 from droids.security_compliance.access.patterns import KeyPath, dotted, key_matches
 from droids.security_compliance.compliance.published import PUBLISHED_FILE, Breach, PublishedFile, breaches
 from trading_core.apex.policy import APEX_FILE, ApexPolicyFile
@@ -100,9 +101,14 @@ def _validate(text: str, model: type[M], display: str) -> M:
         raise DroidError(str(exc)) from None
 
 
-def check_limits(task: Task) -> LimitCheck:
-    """Compare the task's apex.yaml with the published limits; raise DroidError on an invalid file."""
-    source = _Source(task, change_view(task))
+def check_limits(task: Task, workspace: Workspace) -> LimitCheck:
+    """Compare the task's apex.yaml with the published limits once per run (CMP001 and CMP002 both
+    ask); raise DroidError on an invalid file."""
+    return workspace.shared("compliance.apex_limits", lambda: _check_limits(task, workspace.change))
+
+
+def _check_limits(task: Task, change: ChangeView) -> LimitCheck:
+    source = _Source(task, change)
     result = LimitCheck(apex_path=source.display(APEX_FILE))
     apex_text = source.head(APEX_FILE)
     if apex_text is None:

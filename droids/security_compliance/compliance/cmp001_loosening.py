@@ -44,6 +44,6 @@ def applies(task: Task) -> bool:
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     from droids.security_compliance.compliance.apex_limits import check_limits
 
-    checked = check_limits(task)
+    checked = check_limits(task, ctx.workspace(task))
     findings = checked.findings(CMP001, introduced=True, note=" (set by this change; approval cannot override it)")
     return CheckOutcome(findings=findings, notes=checked.notes)

@@ -45,6 +45,6 @@ def applies(task: Task) -> bool:
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     from droids.security_compliance.compliance.apex_limits import check_limits
 
-    checked = check_limits(task)
+    checked = check_limits(task, ctx.workspace(task))
     findings = checked.findings(CMP002, introduced=False)
     return CheckOutcome(findings=findings, notes=checked.notes, metrics={"apex_limits_checked": True})

@@ -104,14 +104,18 @@ def _shown(task: Task) -> str:
 
 def _policies_of(task: Task, tmp: Path) -> Path:
     """The policies directory the scenarios run on: for a staged gate, the index's copy."""
-    from droids.core import gitio
-    from droids.security_compliance.access.change import git_text, repo_relative
+    from droids.core import git
+    from droids.core.change import repo_relative
 
     rel = repo_relative(task, task.policies)
     if task.targets.kind != "staged" or rel is None:
         return task.policies
-    names = [p for p in git_text(task.repo, "ls-files", "-z", "--", rel).split("\0") if p]
-    for path, content in gitio.read_staged(task.repo, names):
+    names = git.split_z(git.text(task.repo, "ls-files", "-z", "--", f":(literal){rel}"))
+    staged = git.read_objects(task.repo, (f":{n}" for n in names))
+    for path in names:
+        content = staged.get(f":{path}")
+        if content is None:
+            continue
         target = tmp / Path(path).relative_to(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)

@@ -25,7 +25,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from droids.core import gitio
+from droids.core import git
 from droids.core.audit.trail import AuditRecord, NoAuditTrail, open_store
 from droids.core.errors import DroidError
 from droids.security_compliance.compliance.render import Document, Section, Table, to_html, to_markdown
@@ -60,7 +60,7 @@ def build_report(repo: Path, policies: Path, since: str | None, *, now: datetime
         raise DroidError(f"--since {since}: expected a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ")
     trail, records, location = _trail(repo, since)
     in_period = [r for r in records if since is None or r.time >= since]
-    head = gitio.head(repo) if gitio.toplevel(repo) else None
+    head = git.head(repo)
     meta = [
         f"repository: {repo}",
         f"generated: {now.strftime('%Y-%m-%dT%H:%M:%SZ')}",

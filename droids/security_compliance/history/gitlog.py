@@ -14,18 +14,16 @@ lines a conflict resolution or an "evil merge" introduced, count as added there.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from droids.core import git
 from droids.core.errors import DroidError
 
 LOG_FORMAT = "%x01%H %P%x1f%ae%x1f%aI%x1f%ct"
-GIT_ENV = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_PAGER": "cat"}
-_CONFIG = ("core.quotePath=false", "diff.suppressBlankEmpty=false", "log.showSignature=false", "diff.relative=false")
+_CONFIG = ("diff.suppressBlankEmpty=false", "log.showSignature=false", "diff.relative=false")
 _OPTIONS = (
     "--no-walk=unsorted",
     "--stdin",
@@ -68,9 +66,8 @@ class FileDiff:
     deleted: bool = False
 
 
-def log_command(repo: Path) -> list[str]:
-    config = [arg for item in _CONFIG for arg in ("-c", item)]
-    return ["git", "-C", str(repo), *config, "log", *_OPTIONS]
+def log_args() -> list[str]:
+    return ["log", *_OPTIONS]
 
 
 def stream_diffs(repo: Path, commits: Iterable[str]) -> Iterator[Commit | FileDiff]:
@@ -80,12 +77,7 @@ def stream_diffs(repo: Path, commits: Iterable[str]) -> Iterator[Commit | FileDi
         return
     # stderr goes to a file: a pipe nobody reads while stdout streams could fill up and stall git.
     with tempfile.TemporaryFile() as errors:
-        try:
-            proc = subprocess.Popen(
-                log_command(repo), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=GIT_ENV
-            )
-        except FileNotFoundError:
-            raise DroidError("git: command not found; install git to scan history") from None
+        proc = git.popen(repo, log_args(), stderr=errors, extra_config=_CONFIG)
         assert proc.stdin is not None and proc.stdout is not None
         try:
             proc.stdin.write(wanted)  # git reads every revision before it prints anything
@@ -156,9 +148,9 @@ def parse_log(lines: Iterable[bytes]) -> Iterator[Commit | FileDiff]:
             if target == b"/dev/null":
                 diff.deleted = True
             else:
-                diff.path = _decode_path(_unquote(target)[2:])
+                diff.path = git.decode_path(git.unquote(target)[2:])
         elif raw.startswith(b"rename to "):
-            diff.path = _decode_path(_unquote(raw[10:].rstrip(b"\n")))
+            diff.path = git.decode_path(git.unquote(raw[10:].rstrip(b"\n")))
         elif raw.startswith(b"Binary files "):
             diff.binary = True
         elif raw.startswith(b"deleted file mode"):
@@ -190,12 +182,12 @@ def _header_path(raw: bytes, combined: bool) -> str:
     """The path in `diff --cc PATH` or `diff --git a/PATH b/PATH` (the fallback for binary files)."""
     rest = raw[10:].rstrip(b"\n") if combined else raw[11:].rstrip(b"\n")
     if combined:
-        return _decode_path(_unquote(rest))
+        return git.decode_path(git.unquote(rest))
     if rest.startswith(b'"'):
         end = _quoted_end(rest)
-        return _decode_path(_unquote(rest[end + 1 :].lstrip())[2:])
+        return git.decode_path(git.unquote(rest[end + 1 :].lstrip())[2:])
     half = (len(rest) - 1) // 2  # "a/P b/P": both halves have the same length when not renamed
-    return _decode_path(rest[half + 3 :] if rest[half : half + 1] == b" " else rest.rsplit(b" b/", 1)[-1])
+    return git.decode_path(rest[half + 3 :] if rest[half : half + 1] == b" " else rest.rsplit(b" b/", 1)[-1])
 
 
 def _quoted_end(text: bytes) -> int:
@@ -203,29 +195,3 @@ def _quoted_end(text: bytes) -> int:
     while i < len(text) and text[i : i + 1] != b'"':
         i += 2 if text[i : i + 1] == b"\\" else 1
     return i + 1
-
-
-_ESCAPES = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13, b'"': 34, b"\\": 92}
-
-
-def _unquote(text: bytes) -> bytes:
-    """Undo git's C-style quoting of a path ("a\\tb", octal escapes for other bytes)."""
-    if not (text.startswith(b'"') and text.endswith(b'"') and len(text) >= 2):
-        return text
-    body, out, i = text[1:-1], bytearray(), 0
-    while i < len(body):
-        ch = body[i : i + 1]
-        if ch != b"\\":
-            out += ch
-            i += 1
-        elif body[i + 1 : i + 2] in _ESCAPES:
-            out.append(_ESCAPES[body[i + 1 : i + 2]])
-            i += 2
-        else:
-            out.append(int(body[i + 1 : i + 4], 8))
-            i += 4
-    return bytes(out)
-
-
-def _decode_path(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")

@@ -49,11 +49,9 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from droids.core.checks import CheckOutcome
-from droids.core.errors import DroidError
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import DroidContext
 from droids.core.python_source import is_test_path, python_paths
-from droids.core.workspace import iter_contents
 
 if TYPE_CHECKING:
     from droids.security_compliance.sast.bandit_scan import BanditSettings, RawIssue
@@ -113,7 +111,7 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     from droids.security_compliance.sast.results import analyse
 
     settings = load_settings(task.repo)
-    files, excluded = _files(task, settings)
+    files, excluded = _files(task, ctx, settings)
     results = analyse(files, settings, ctx.cache_dir(DROID))
     contents = dict(files)
     findings: list[Finding] = []
@@ -144,11 +142,9 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     return CheckOutcome(findings=findings, notes=notes, metrics=metrics)
 
 
-def _files(task: Task, settings: BanditSettings) -> tuple[list[tuple[str, bytes]], int]:
+def _files(task: Task, ctx: DroidContext, settings: BanditSettings) -> tuple[list[tuple[str, bytes]], int]:
     files, excluded = [], 0
-    for path, content in iter_contents(task, python_paths(task)):
-        if isinstance(content, OSError):
-            raise DroidError(f"{path}: cannot read ({content.strerror or content})")
+    for path, content in ctx.workspace(task).contents(python_paths(task)):
         if settings.excludes(path):
             excluded += 1
         else:

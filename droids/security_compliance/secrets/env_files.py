@@ -1,25 +1,22 @@
 """SEC003's view of `.env` files: which names are env files, what git does with them, and whether an
 example file holds placeholders only.
 
-Git is asked with plain subprocess calls, as `droids.core.gitio` does: `git ls-files` for what is
+Git is asked through `droids.core.git`: `git ls-files` for what is
 tracked, `git check-ignore --no-index` for what the ignore rules match (tracked or not), and
 `git ls-files --others --exclude-standard` for untracked files no rule ignores.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from droids.core.errors import DroidError
+from droids.core import git
 from droids.security_compliance.secrets.secret_names import is_secret_name
 
 EXAMPLE_SUFFIXES = (".example", ".sample", ".template")
 _ENV_NAME = re.compile(r"\.env(?:[._-].*)?")
-_ENV = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
 _ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>.*)$")
 _WRAPPED = re.compile(r"^(<.*>|\{.*\}|\[.*\]|\$\{.*\}|\$[A-Za-z_]\w*|%\(.*\)s|\{\{.*\}\})$", re.S)
 _PLACEHOLDER_WORDS = frozenset(
@@ -36,15 +33,10 @@ def is_example(path: str) -> bool:
     return is_env_file(path) and PurePosixPath(path).name.lower().endswith(EXAMPLE_SUFFIXES)
 
 
-def _git(repo: Path, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) -> list[str]:
-    try:
-        proc = subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, env=_ENV, check=False)
-    except FileNotFoundError:
-        raise DroidError("git: command not found; SEC003 needs git to tell which files are ignored") from None
-    if proc.returncode not in ok:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DroidError(f"git {args[0]}: {err[-1] if err else 'failed'} (in {repo})")
-    return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+def _git(
+    repo: Path, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,), worktree: bool = False
+) -> list[str]:
+    return git.split_z(git.run(repo, *args, stdin=stdin, ok=ok, worktree=worktree).decode("utf-8", "surrogateescape"))
 
 
 def tracked(repo: Path, paths: list[str]) -> set[str]:
@@ -64,7 +56,7 @@ def ignored(repo: Path, paths: list[str]) -> set[str]:
 
 def untracked_unignored_env_files(repo: Path) -> list[str]:
     """Env files in the work tree that are not tracked and that no ignore rule matches."""
-    found = _git(repo, "ls-files", "-z", "--others", "--exclude-standard", "--", ":(glob)**/.env*")
+    found = _git(repo, "ls-files", "-z", "--others", "--exclude-standard", "--", ":(glob)**/.env*", worktree=True)
     return sorted(p for p in found if is_env_file(p) and not is_example(p))
 
 

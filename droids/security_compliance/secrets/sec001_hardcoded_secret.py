@@ -78,16 +78,16 @@ reported as suppressed. A `.secrets.baseline` that is not valid is bad input (ex
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Sized
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from droids.core.checks import CheckOutcome
-from droids.core.errors import DroidError
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import DroidContext
 
 if TYPE_CHECKING:
+    from droids.core.workspace import Workspace
     from droids.security_compliance.secrets.engine import FileScan, Hit
     from droids.security_compliance.secrets.runner import ScanOutcome
 
@@ -151,32 +151,24 @@ def applies(task: Task) -> bool:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
-    findings, notes, metrics = check(task, ctx.cache_dir(DROID))
+    findings, notes, metrics = check(task, ctx.cache_dir(DROID), ctx.workspace(task))
     return CheckOutcome(findings=findings, notes=notes, metrics=metrics)
 
 
-def check(task: Task, cache_dir: Path | None) -> tuple[list[Finding], list[str], dict[str, int]]:
+def check(task: Task, cache_dir: Path | None, workspace: Workspace) -> tuple[list[Finding], list[str], dict[str, int]]:
     """Run SEC001 over the task's targets: findings, notes for the report, metrics."""
-    from droids.core.workspace import iter_contents
     from droids.security_compliance.secrets.baseline import BASELINE_NAME, load_baseline
     from droids.security_compliance.secrets.runner import scan_files
 
     accepted = load_baseline(task.repo)
-    outcome = scan_files(_readable(iter_contents(task), skip=BASELINE_NAME), cache_dir)
+    files = workspace.contents()
+    outcome = scan_files(((p, c) for p, c in files if p != BASELINE_NAME), cache_dir)  # the baseline holds hashes
     findings = [
         finding
         for path, scan in sorted(outcome.scans.items())
         for finding in findings_for(path, scan, accepted.get(path, frozenset()))
     ]
     return findings, notes_for(outcome), metrics_for(outcome, findings)
-
-
-def _readable(items: Iterable[tuple[str, bytes | OSError]], skip: str) -> Iterator[tuple[str, bytes]]:
-    for path, content in items:
-        if isinstance(content, OSError):
-            raise DroidError(f"{path}: cannot read ({content.strerror or content})")
-        if path != skip:  # the baseline holds hashes of known secrets, not secrets
-            yield path, content
 
 
 def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Finding]:

@@ -44,19 +44,16 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from droids.core import gitio
-from droids.core import suppress as nosec
+from droids.core import git, suppress
 from droids.core.checks import CheckOutcome
-from droids.core.errors import DroidError
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import DroidContext
 from droids.core.python_source import (
     is_test_path,
-    parsed_modules,
     python_paths,
     unparsable_note,
 )
-from droids.core.workspace import iter_contents
+from droids.core.workspace import Workspace
 from droids.security_compliance.secrets import env_files
 from droids.security_compliance.secrets.settings_literals import find_literal_settings
 
@@ -98,15 +95,16 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     findings: list[Finding] = []
     notes: list[str] = []
     env_paths = [p for p in task.targets.paths if env_files.is_env_file(p) and not env_files.is_example(p)]
-    if gitio.toplevel(task.repo) is not None:
+    if task.targets.kind in ("staged", "base") or git.toplevel(task.repo) is not None:  # a change is in git
         findings += _committed_or_exposed(task, env_paths)
         if task.targets.kind == "tree" or any(_is_gitignore(p) for p in task.targets.paths):
             findings += _ignore_rules(task)
     elif env_paths or task.targets.kind == "tree":
         notes.append(f"SEC003: {task.repo} is not a git repository; whether env files are ignored was not checked")
-    findings += _examples(task, [p for p in task.targets.paths if env_files.is_example(p)])
+    workspace = ctx.workspace(task)
+    findings += _examples(workspace, [p for p in task.targets.paths if env_files.is_example(p)])
     unparsable: list[str] = []
-    findings += _settings(task, unparsable)
+    findings += _settings(workspace, unparsable)
     return CheckOutcome(findings=findings, notes=notes + unparsable_note(SEC003.id, unparsable))
 
 
@@ -139,11 +137,9 @@ def _ignore_rules(task: Task) -> list[Finding]:
     return [_finding(".gitignore", None, Severity.LOW, message, "gitignore", FIX_IGNORE, ".gitignore")]
 
 
-def _examples(task: Task, paths: list[str]) -> list[Finding]:
+def _examples(workspace: Workspace, paths: list[str]) -> list[Finding]:
     findings = []
-    for path, content in iter_contents(task, tuple(paths)):
-        if isinstance(content, OSError):
-            raise DroidError(f"{path}: cannot read ({content.strerror or content})")
+    for path, content in workspace.contents(paths):
         text = content.decode("utf-8", "replace")
         candidates = env_files.real_values(text)
         if not candidates:
@@ -159,10 +155,10 @@ def _examples(task: Task, paths: list[str]) -> list[Finding]:
     return findings
 
 
-def _settings(task: Task, unparsable: list[str]) -> list[Finding]:
-    paths = tuple(p for p in python_paths(task) if not is_test_path(p))
+def _settings(workspace: Workspace, unparsable: list[str]) -> list[Finding]:
+    paths = tuple(p for p in python_paths(workspace.task) if not is_test_path(p))
     findings = []
-    for module in parsed_modules(task, paths, unparsable):
+    for module in workspace.python_modules(paths, unparsable):
         candidates = [s for s in find_literal_settings(module.tree) if not _accepted(module.lines, s.line)]
         if not candidates:
             continue
@@ -187,10 +183,7 @@ def _sec001_lines(path: str, content: bytes) -> set[int]:
 
 def _accepted(lines: list[str], line: int) -> bool:
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    above = lines[line - 2] if 1 < line <= len(lines) + 1 else ""
-    if "pragma: allowlist secret" in text or "pragma: allowlist nextline secret" in above:
-        return True
-    return nosec.accepts(text, SEC003.id)
+    return suppress.allowlisted(lines, line) or suppress.accepts(text, SEC003.id)
 
 
 def _is_gitignore(path: str) -> bool:

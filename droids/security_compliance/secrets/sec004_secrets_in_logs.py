@@ -41,11 +41,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from droids.core import suppress as nosec
+from droids.core import suppress
 from droids.core.checks import CheckOutcome
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import DroidContext
-from droids.core.python_source import parsed_modules, python_paths, unparsable_note
+from droids.core.python_source import python_paths, unparsable_note
 from droids.security_compliance.secrets.log_leaks import find_leaks
 
 DROID = "security-compliance"
@@ -76,11 +76,11 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     findings: list[Finding] = []
     unparsable: list[str] = []
     accepted = files = 0
-    for module in parsed_modules(task, python_paths(task), unparsable):
+    for module in ctx.workspace(task).python_modules(python_paths(task), unparsable):
         files += 1
         seen: Counter[str] = Counter()
         for leak in find_leaks(module.tree):
-            if nosec.accepted_lines(module.lines, leak.line, leak.end_line, SEC004.id):
+            if suppress.accepted_lines(module.lines, leak.line, leak.end_line, SEC004.id):
                 accepted += 1
                 continue
             key = f"{leak.sink}|{leak.what}"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from droids.core import gitio
+from droids.core import git as core_git
 from droids.core.models import DroidReport, TargetKind, Targets, Task
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
+from droids.core.targets import staged_targets
 from droids.performance_optimizer import PerformanceOptimizerDroid
 from tests.conftest import REPO_ROOT, git
 
@@ -20,8 +21,8 @@ STATIC_RULES = [f"PERF00{i}" for i in range(1, 10)]
 
 def _run(repo: Path, kind: TargetKind, *, profile: str = "pre-commit", policies: Path | None = None) -> DroidReport:
     paths = {
-        "staged": lambda: gitio.staged_paths(repo),
-        "tree": lambda: gitio.tracked_paths(repo),
+        "staged": lambda: list(staged_targets(repo).paths),
+        "tree": lambda: core_git.tracked_paths(repo),
     }[kind]()
     task = Task(
         mode="gate" if profile in ("pre-commit", "ci") else "audit",

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from droids.core import gitio, pool
+from droids.core import git as core_git
+from droids.core import pool
 from droids.core.checks import run_checks
 from droids.core.errors import DroidError
 from droids.core.models import DroidReport, TargetKind, Targets, Task
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
+from droids.core.targets import base_targets, staged_targets
 from droids.security_compliance import SecurityComplianceDroid
 from droids.security_compliance.secrets import runner, sec001_hardcoded_secret
 from tests import secret_values as sv
@@ -28,9 +30,9 @@ from tests.droids.security_compliance.secrets import field_values as fv
 def _run(repo: Path, kind: TargetKind, paths: list[str] | None = None, base: str | None = None) -> DroidReport:
     if paths is None:
         paths = {
-            "staged": lambda: gitio.staged_paths(repo),
-            "tree": lambda: gitio.tracked_paths(repo),
-            "base": lambda: gitio.changed_paths(repo, base or "HEAD"),
+            "staged": lambda: list(staged_targets(repo).paths),
+            "tree": lambda: core_git.tracked_paths(repo),
+            "base": lambda: list(base_targets(repo, base or "HEAD").paths),
         }[kind]()
     task = Task(
         mode="gate" if kind != "tree" else "audit",

@@ -42,9 +42,10 @@ def test_commit_msg_gate_records_the_approval_it_accepted(
     git(repo, "add", APEX)
     message = tmp_path / "COMMIT_EDITMSG"
     message.write_text(f"Tighten the drawdown{trailer}\n")
-    env = {"DROID_COMMIT_MSG_FILE": str(message)}
     policies = str(repo / "policies")
-    result = droid("--policies", policies, "gate", "--staged", "--format", "json", cwd=repo, env=env)
+    result = droid(
+        "--policies", policies, "gate", "--staged", "--commit-msg", str(message), "--format", "json", cwd=repo
+    )
     assert result.code == code, result.err
     report = result.json()
     trail = droid("audit-log", "show", "--format", "json", cwd=repo)

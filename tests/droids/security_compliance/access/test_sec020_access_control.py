@@ -6,16 +6,18 @@ no approval. At the pre-commit stage no commit message exists, so protected chan
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from droids.core import gitio
 from droids.core.checks import CheckOutcome
+from droids.core.ci_context import event_path, load_event
 from droids.core.errors import DroidError
 from droids.core.models import Profile, Severity, Targets, Task
 from droids.core.protocol import DroidContext
+from droids.core.targets import base_targets, staged_targets, tree_targets
 from droids.security_compliance.access import sec020_access_control as sec020
 from tests.conftest import REPO_ROOT, git
 
@@ -64,19 +66,30 @@ def edit(repo: Path, rel: str, old: str, new: str) -> None:
 
 
 def staged_task(repo: Path, profile: Profile = "pre-commit") -> Task:
-    paths = tuple(gitio.staged_paths(repo))
+    paths = tuple(list(staged_targets(repo).paths))
     return Task(
         mode="gate", profile=profile, repo=repo, policies=repo / "policies", targets=Targets(kind="staged", paths=paths)
     )
 
 
 def base_task(repo: Path, base: str = "main") -> Task:
-    targets = Targets(kind="base", base=base, paths=tuple(gitio.changed_paths(repo, base)))
-    return Task(mode="gate", profile="ci", repo=repo, policies=repo / "policies", targets=targets)
+    """A CI gate's task; like the orchestrator, it carries the event payload the environment names."""
+    targets = base_targets(repo, base)
+    source = event_path(os.environ)
+    event = load_event(source) if source is not None else None
+    return Task(
+        mode="gate",
+        profile="ci",
+        repo=repo,
+        policies=repo / "policies",
+        targets=targets,
+        event=event,
+        event_source=str(source) if source else None,
+    )
 
 
 def tree_task(repo: Path, profile: Profile = "audit") -> Task:
-    targets = Targets(kind="tree", paths=tuple(gitio.tracked_paths(repo)))
+    targets = tree_targets(repo)
     return Task(mode="audit", profile=profile, repo=repo, policies=repo / "policies", targets=targets)
 
 

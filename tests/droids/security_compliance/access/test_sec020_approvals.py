@@ -28,15 +28,14 @@ HOOK_RUNNER = """\
 import sys
 from pathlib import Path
 
-from droids.core import gitio
-from droids.core.models import Severity, Targets, Task
+from droids.core.models import Severity, Task
 from droids.core.protocol import DroidContext
+from droids.core.targets import staged_targets
 from droids.security_compliance.access import sec020_access_control as sec020
 
 repo = Path.cwd()
-paths = tuple(gitio.staged_paths(repo))
 task = Task(mode="gate", profile="pre-commit", repo=repo, policies=repo / "policies",
-            targets=Targets(kind="staged", paths=paths))
+            targets=staged_targets(repo), commit_message=Path(sys.argv[1]).read_text())
 outcome = sec020.run(task, DroidContext(repo / ".droid"))
 for finding in outcome.findings:
     print(finding.severity.value, finding.message, file=sys.stderr)
@@ -49,7 +48,7 @@ def install_commit_msg_hook(repo: Path) -> None:
     runner = repo.parent / "hook_runner.py"
     runner.write_text(HOOK_RUNNER)
     hook = repo / ".git" / "hooks" / "commit-msg"
-    hook.write_text(f'#!/bin/sh\nDROID_COMMIT_MSG_FILE="$1" exec "{sys.executable}" "{runner}"\n')
+    hook.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{runner}" "$1"\n')
     hook.chmod(0o755)
 
 
@@ -118,18 +117,6 @@ def test_commit_msg_hook_lets_unprotected_changes_through(git_repo: Path) -> Non
     edit(repo, APEX, "# Apex Trader Funding rules", "# Apex rules")
     git(repo, "add", APEX)
     assert commit(repo, "Reword a comment").returncode == 0
-
-
-def test_missing_commit_message_file_is_bad_input(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from droids.core.errors import DroidError
-    from tests.droids.security_compliance.access.test_sec020_access_control import staged_task
-
-    repo = policy_repo(git_repo)
-    edit(repo, APEX, DRAWDOWN, TIGHTER)
-    git(repo, "add", APEX)
-    monkeypatch.setenv("DROID_COMMIT_MSG_FILE", str(repo / "no-such-message"))
-    with pytest.raises(DroidError, match=r"DROID_COMMIT_MSG_FILE=.*no such commit message file"):
-        run(sec020, staged_task(repo))
 
 
 def feature_branch(repo: Path) -> Path:

@@ -220,15 +220,15 @@ HOOK_RUNNER = """\
 import sys
 from pathlib import Path
 
-from droids.core import gitio
-from droids.core.models import Severity, Targets, Task
+from droids.core.models import Severity, Task
 from droids.core.protocol import DroidContext
+from droids.core.targets import staged_targets
 from droids.security_compliance.compliance import cmp001_loosening
 from droids.security_compliance.access import sec020_access_control
 
 repo = Path.cwd()
 task = Task(mode="gate", profile="pre-commit", repo=repo, policies=repo / "policies",
-            targets=Targets(kind="staged", paths=tuple(gitio.staged_paths(repo))))
+            targets=staged_targets(repo), commit_message=Path(sys.argv[1]).read_text())
 findings = [f for check in (sec020_access_control, cmp001_loosening)
             for f in check.run(task, DroidContext(repo / ".droid")).findings]
 for finding in findings:
@@ -249,7 +249,7 @@ def test_owner_approval_cannot_override_the_published_rules(
     runner = repo.parent / "hook_runner.py"
     runner.write_text(HOOK_RUNNER)
     hook = repo / ".git" / "hooks" / "commit-msg"
-    hook.write_text(f'#!/bin/sh\nDROID_COMMIT_MSG_FILE="$1" exec "{sys.executable}" "{runner}"\n')
+    hook.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{runner}" "$1"\n')
     hook.chmod(0o755)
     edit(repo, APEX, SEED_DD, SEED_DD.replace('"10"', f'"{new_percent}"'))
     git(repo, "add", APEX)

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from droids.core import gitio
+from droids.core import git as core_git
 from droids.core.checks import CheckOutcome
 from droids.core.errors import DroidError
 from droids.core.models import Finding, Severity, TargetKind, Targets, Task
 from droids.core.protocol import DroidContext
+from droids.core.targets import staged_targets
 from droids.security_compliance.sast import sec010_bandit
 from tests.conftest import git
 
@@ -49,7 +50,7 @@ IMPORTS = "import ast, hashlib, os, pickle, random, requests, subprocess, yaml  
 
 def _task(repo: Path, kind: TargetKind, paths: list[str] | None = None) -> Task:
     if paths is None:
-        paths = gitio.staged_paths(repo) if kind == "staged" else gitio.tracked_paths(repo)
+        paths = list(staged_targets(repo).paths) if kind == "staged" else core_git.tracked_paths(repo)
     return Task(
         mode="audit" if kind == "tree" else "gate",
         profile="audit" if kind == "tree" else "ci",

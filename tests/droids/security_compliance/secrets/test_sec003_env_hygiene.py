@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from droids.core import gitio
+from droids.core import git as core_git
 from droids.core.models import Finding, Severity, TargetKind, Targets, Task
 from droids.core.protocol import DroidContext
+from droids.core.targets import staged_targets
 from droids.security_compliance.secrets import sec003_env_hygiene
 from droids.security_compliance.secrets.env_files import is_env_file, is_example
 from tests import secret_values as sv
@@ -19,7 +20,7 @@ IGNORE_ENV = ".env\n.env.*\n!.env.example\n"
 
 def _run(repo: Path, kind: TargetKind, paths: list[str] | None = None) -> list[Finding]:
     if paths is None:
-        paths = gitio.staged_paths(repo) if kind == "staged" else gitio.tracked_paths(repo)
+        paths = list(staged_targets(repo).paths) if kind == "staged" else core_git.tracked_paths(repo)
     task = Task(
         mode="audit" if kind == "tree" else "gate",
         profile={"staged": "pre-commit", "base": "ci", "paths": "ci", "tree": "audit"}[kind],  # type: ignore[arg-type]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from droids.core import gitio
 from droids.core.models import Severity, Targets, Task
 from droids.core.protocol import DroidContext
+from droids.core.targets import staged_targets
 from droids.security_compliance.secrets import sec004_secrets_in_logs
 from droids.security_compliance.secrets.log_leaks import find_leaks
 from tests.conftest import git
@@ -185,7 +185,7 @@ def test_the_check_reports_staged_content_with_place_fix_and_nosec(git_repo: Pat
     (git_repo / "feed.py").write_text("x = 1\n")  # the work tree differs: the index is judged
 
     outcome = sec004_secrets_in_logs.run(
-        _task(git_repo, "staged", gitio.staged_paths(git_repo)), DroidContext(git_repo / ".droid")
+        _task(git_repo, "staged", list(staged_targets(git_repo).paths)), DroidContext(git_repo / ".droid")
     )
 
     assert [(f.path, f.line, f.evidence) for f in outcome.findings] == [
