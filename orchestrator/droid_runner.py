@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-import traceback
-from datetime import UTC, datetime
-from pathlib import Path
 
+from droids.core.checks import write_traceback
 from droids.core.errors import DroidError
 from droids.core.models import DroidReport, Task
 from droids.core.protocol import Droid, DroidContext
@@ -49,7 +47,7 @@ def _run_guarded(droid: Droid, task: Task, ctx: DroidContext) -> DroidReport:
     except (DroidError, TradingCoreError) as exc:
         return DroidReport(name=name, status="error", error=str(exc), bad_input=True)
     except Exception as exc:
-        log = _write_traceback(ctx.state_dir, name)
+        log = write_traceback(ctx.state_dir, name)
         return DroidReport(
             name=name,
             status="error",
@@ -59,12 +57,3 @@ def _run_guarded(droid: Droid, task: Task, ctx: DroidContext) -> DroidReport:
     if not isinstance(report, DroidReport):
         return DroidReport(name=name, status="error", error=f"run() returned {type(report).__name__}, not DroidReport")
     return report
-
-
-def _write_traceback(state_dir: Path, name: str) -> Path:
-    logs = state_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    path = logs / f"{stamp}-{name}.log"
-    path.write_text(traceback.format_exc(), encoding="utf-8")
-    return path

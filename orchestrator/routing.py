@@ -1,8 +1,9 @@
 """Deterministic routing: which droids a request needs, and why.
 
 Three signals, each recorded as a reason:
-- trigger words of a card found in the request, matched on word boundaries and tolerant of plurals
-  (`secret` matches "secrets", `credentials` matches "credential"), multi-word triggers included;
+- trigger words of a card found in the request, matched on whole words by stem (droids.core.words:
+  `secret` matches "secrets", `leak` matches "leaked", `deploy` matches "deploying"), multi-word
+  triggers included;
 - `@droid-name` mentions;
 - for gates, changed paths that match a card's `paths` globs (gitignore-style patterns).
 No language model takes part here: the same request and paths always pick the same droids.
@@ -15,45 +16,20 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from droids.core import words
 from droids.core.card import DroidCard
 from droids.core.models import RoutingDecision
 
-_WORD = re.compile(r"[a-z0-9]+(?:[_'][a-z0-9]+)*")
 _MENTION = re.compile(r"(?<![\w@])@([a-z0-9]+(?:-[a-z0-9]+)*)", re.IGNORECASE)
-_MENTION_OR_ADDRESS = re.compile(r"[\w.+-]*@[\w-]+(?:\.[\w-]+)*")
-
-
-def stem(word: str) -> str:
-    """Fold English plural endings so singular and plural forms compare equal."""
-    w = word.lower().removesuffix("'s")
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 3 and w.endswith(("ses", "xes", "ches", "shes", "zes")):
-        return w[:-2]
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
-
-
-def words(text: str) -> list[str]:
-    """Stemmed words of `text`; `OnTick`, `on_tick` and `on-tick` all give 'on tick'."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
-    return [stem(w) for w in _WORD.findall(spaced.replace("_", " ").lower())]
 
 
 def mentions(request: str) -> list[str]:
     return [m.lower() for m in _MENTION.findall(request)]
 
 
-def _contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
-    n = len(needle)
-    return n > 0 and any(list(haystack[i : i + n]) == list(needle) for i in range(len(haystack) - n + 1))
-
-
 def trigger_hits(request: str, card: DroidCard) -> list[str]:
     """The card's triggers present in `request` (outside @mentions and addresses), in card order."""
-    request_words = words(_MENTION_OR_ADDRESS.sub(" ", request))
-    return [t for t in card.triggers if _contains(request_words, words(t))]
+    return words.hits(request, card.triggers)
 
 
 @lru_cache(maxsize=64)

@@ -67,6 +67,12 @@ class Workspace:
             return content
         return None
 
+    def content_if_present(self, path: str) -> bytes | None:
+        """One file's bytes, or None when it is absent or unreadable (for optional reads)."""
+        for _, content in self.raw_contents([path]):
+            return None if isinstance(content, OSError) else content
+        return None
+
     def _fill(self, paths: list[str]) -> None:
         with self._lock:
             missing = [p for p in paths if p not in self._contents]

@@ -5,7 +5,7 @@
   trading core, budgets.yaml, perf.yaml, the benchmark suite); the merge base is measured side by
   side with the head;
 - audit: when perf.yaml `audit.budget` (default true); run (`droid run performance-optimizer`):
-  always; ask: unless the request asks only for a profile or about memory (see intent.py).
+  always; ask: when the question is about speed (`INTENT`), or names no check of this droid.
 Each run appends its figures to .droid/perf/history.jsonl.
 """
 
@@ -15,10 +15,14 @@ from droids.core.checks import CheckOutcome
 from droids.core.errors import DroidError
 from droids.core.models import Task
 from droids.core.protocol import DroidContext
-from droids.performance_optimizer import intent
 from droids.performance_optimizer.budget.rules import RULES
 
-__all__ = ["RULES", "applies", "run"]
+__all__ = ["INTENT", "RULES", "applies", "run"]
+
+INTENT = (
+    "fast", "slow", "slower", "faster", "budget", "latency", "p99", "p50", "speed", "regression", "benchmark",
+    "tick", "on tick", "onnx", "performance", "quick", "time", "timing", "ms", "us",
+)  # fmt: skip
 
 
 def applies(task: Task) -> bool:
@@ -34,8 +38,6 @@ def applies(task: Task) -> bool:
         return any(spec.match_file(p) for p in task.targets.paths)
     if task.mode == "audit":
         return policy.audit.budget
-    if task.mode == "ask":
-        return "budget" in intent.wanted(task.request)
     return True
 
 

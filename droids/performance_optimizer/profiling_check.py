@@ -12,13 +12,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from droids.core import words
 from droids.core.checks import CheckOutcome
 from droids.core.models import Task
 from droids.core.protocol import DroidContext
-from droids.performance_optimizer import intent
 from droids.performance_optimizer.profiling.rules import RULES
 
-__all__ = ["RULES", "applies", "run"]
+__all__ = ["ASK_BY_DEFAULT", "INTENT", "RULES", "applies", "run"]
+
+PROFILE_WORDS = (
+    "profile", "profiler", "hotspot", "bottleneck", "flame", "flamegraph", "cprofile", "spy", "where",
+)  # fmt: skip
+MEMORY_WORDS = ("memory", "leak", "tracemalloc", "allocation", "ram", "heap")
+INTENT = PROFILE_WORDS + MEMORY_WORDS
+ASK_BY_DEFAULT = False  # a replay under a profiler takes seconds: only when asked for
 
 
 def _parts(task: Task) -> set[str]:
@@ -30,7 +37,9 @@ def _parts(task: Task) -> set[str]:
     if task.mode == "audit":
         a = policy.audit
         return {name for name, on in (("profile", a.profile), ("memory", a.memory), ("flame", a.flamegraph)) if on}
-    asked = intent.wanted(task.request) & {"profile", "memory"}
+    said = words.request_words(task.request)
+    asked = {"profile"} if words.hits(said, PROFILE_WORDS) else set()
+    asked |= {"memory"} if words.hits(said, MEMORY_WORDS) else set()
     return asked | ({"flame"} if "profile" in asked else set())
 
 

@@ -19,7 +19,12 @@ from droids.performance_optimizer.hot.scan import RULES, scan_module
 from droids.performance_optimizer.hot.scope import Hit
 from droids.performance_optimizer.names import DROID
 
-__all__ = ["RULES", "applies", "python_targets", "run"]
+__all__ = ["INTENT", "RULES", "applies", "python_targets", "run"]
+
+INTENT = (
+    "hot path", "blocking", "block", "static", "on tick", "tick", "loop", "quadratic", "pandas", "logging",
+    "async", "slow", "performance",
+)  # fmt: skip
 
 _BY_ID = {r.id: r for r in RULES}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from droids.core.card import DroidCard
-from orchestrator.routing import route, stem, suggest, trigger_hits, unknown_mentions, words
+from orchestrator.routing import route, suggest, trigger_hits, unknown_mentions
 
 SEC = DroidCard(
     name="security-compliance",
@@ -25,28 +25,10 @@ CARDS = [SEC, PERF]
 
 
 @pytest.mark.parametrize(
-    ("word", "expected"),
-    [
-        ("secrets", "secret"),
-        ("secret", "secret"),
-        ("policies", "policy"),
-        ("classes", "class"),
-        ("access", "access"),
-        ("status", "status"),
-        ("analysis", "analysis"),
-        ("leaks", "leak"),
-        ("gas", "gas"),
-    ],
-)
-def test_stem_folds_plurals(word: str, expected: str) -> None:
-    assert stem(word) == expected
-
-
-@pytest.mark.parametrize(
     ("request_text", "expected"),
     [
-        ("any leaked secrets?", {"security-compliance": ["trigger 'secret'"]}),
-        ("check for leaked credentials", {"security-compliance": ["trigger 'credentials'"]}),
+        ("any leaked secrets?", {"security-compliance": ["trigger 'secret'", "trigger 'leak'"]}),
+        ("check for leaked credentials", {"security-compliance": ["trigger 'credentials'", "trigger 'leak'"]}),
         ("one credential", {"security-compliance": ["trigger 'credentials'"]}),
         ("is on_tick fast enough? it feels slow", {"performance-optimizer": ["trigger 'slow'", "trigger 'OnTick'"]}),
         ("does the code follow the Apex rules", {"security-compliance": ["trigger 'apex rules'"]}),
@@ -67,7 +49,6 @@ def test_route_by_triggers_and_mentions(request_text: str, expected: dict[str, l
 
 def test_multiword_trigger_needs_adjacent_words() -> None:
     assert trigger_hits("apex and its rules", SEC) == []
-    assert words("OnTick on-tick ON_TICK") == ["on", "tick"] * 3
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,9 @@ _SHOWN_KEYS = 5
 _FILE_VERB = {"A": "added", "D": "deleted", "R": "renamed", "C": "copied", "T": "retyped"}
 
 
+INTENT = ("approval", "approve", "owner", "access", "protected", "permission", "who changed", "trailer", "review")
+
+
 def applies(task: Task) -> bool:
     """Only a change (staged, or against a base) has an author and approvals to judge."""
     return task.mode == "gate" and task.targets.kind in ("staged", "base")

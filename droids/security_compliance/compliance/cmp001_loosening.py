@@ -37,6 +37,9 @@ CMP001 = RuleSpec(
 RULES = (CMP001,)
 
 
+INTENT = ("apex", "limit", "drawdown", "compliance", "rule", "published", "loosen", "risk", "policy")
+
+
 def applies(task: Task) -> bool:
     return task.mode == "gate" and task.targets.kind in ("staged", "base")
 

@@ -36,6 +36,9 @@ RULES = (CMP002,)
 WATCHED = ("trading_core/", "policies/")
 
 
+INTENT = ("apex", "limit", "drawdown", "compliance", "rule", "published", "loosen", "risk", "policy")
+
+
 def applies(task: Task) -> bool:
     if task.profile == "pre-commit":
         return any(path.startswith(WATCHED) for path in task.targets.paths)

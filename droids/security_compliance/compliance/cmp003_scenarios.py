@@ -51,10 +51,14 @@ WATCHED = ("trading_core/", "policies/")
 RESULTS = Path("compliance") / "scenarios.json"
 
 
+INTENT = ("scenario", "simulation", "simulate", "simulator", "adversarial", "crash", "stress")
+ASK_BY_DEFAULT = False  # simulated days take seconds: only when a question asks for them
+
+
 def applies(task: Task) -> bool:
     if task.profile == "pre-commit":
         return any(path.startswith(WATCHED) for path in task.targets.paths)
-    return task.profile in ("ci", "audit")
+    return task.profile in ("ci", "audit", "ask")
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:

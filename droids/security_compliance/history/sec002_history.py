@@ -64,7 +64,8 @@ SEC002 = RuleSpec(
 )
 SHALLOW_FIX = "Fetch the whole history (git fetch --unshallow; in CI, actions/checkout with fetch-depth: 0)."
 RULES = (SEC002,)
-_HISTORY_WORDS = ("history", "commit", "commits", "git log")
+INTENT = ("history", "commit", "git log", "past", "ever", "previous")
+ASK_BY_DEFAULT = False  # reading every commit takes seconds to minutes: only when a question names history
 
 
 @dataclass
@@ -83,10 +84,7 @@ def applies(task: Task) -> bool:
         return True
     if task.mode == "run":
         return task.targets.kind == "tree"
-    if task.mode == "ask":
-        request = task.request.lower()
-        return any(word in request for word in _HISTORY_WORDS)
-    return False
+    return task.mode == "ask"  # when the question names history (INTENT)
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:

@@ -101,6 +101,12 @@ SEC010 = RuleSpec(
 RULES = (SEC010,)
 
 
+INTENT = (
+    "sast", "bandit", "vulnerability", "vulnerable", "injection", "insecure", "unsafe", "exploit", "cwe",
+    "eval", "pickle", "subprocess", "shell", "sql", "yaml load", "static analysis",
+)  # fmt: skip
+
+
 def applies(task: Task) -> bool:
     """Runs in every mode whenever the task covers Python files."""
     return bool(python_paths(task))

@@ -143,6 +143,10 @@ def severity_of(secret_type: str) -> Severity:
 
 
 RULES = (SEC001,)
+INTENT = (
+    "secret", "credential", "key", "token", "password", "leak", "apikey", "api key", "hardcoded", "hard coded",
+    "webhook", "tradovate", "twelvedata", "twelve data", "broker",
+)  # fmt: skip
 
 
 def applies(task: Task) -> bool:

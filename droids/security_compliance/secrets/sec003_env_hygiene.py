@@ -82,6 +82,7 @@ SEC003 = RuleSpec(
     fix=FIX_UNTRACK,
 )
 RULES = (SEC003,)
+INTENT = ("env", "dotenv", "gitignore", "secret", "credential", "leak", "setting", "password", "key", "token")
 
 
 def applies(task: Task) -> bool:

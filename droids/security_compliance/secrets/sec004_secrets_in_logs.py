@@ -65,6 +65,7 @@ SEC004 = RuleSpec(
     fix=FIX,
 )
 RULES = (SEC004,)
+INTENT = ("log", "print", "output", "redaction", "redact", "secret", "leak", "credential", "password", "token")
 
 
 def applies(task: Task) -> bool:

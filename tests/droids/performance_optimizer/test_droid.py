@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from droids.core.checks import selected
 from droids.core.models import Targets, Task
 from droids.core.policy import load_gates
 from droids.core.protocol import DroidContext
@@ -43,8 +44,9 @@ CHANGE = ("trading_core/engine/pipeline.py",)
         (_task("gate", "ci", ("README.md",), base="main"), set()),
         (_task("audit", "audit", CHANGE), {"static", "budget", "profiling"}),
         (_task("ask", "ask", CHANGE, request="is on_tick fast enough?"), {"static", "budget"}),
-        (_task("ask", "ask", CHANGE, request="where is the bottleneck? show a flame graph"), {"static", "profiling"}),
-        (_task("ask", "ask", CHANGE, request="does the engine leak memory?"), {"static", "profiling"}),
+        (_task("ask", "ask", CHANGE, request="where is the bottleneck? show a flame graph"), {"profiling"}),
+        (_task("ask", "ask", CHANGE, request="does the engine leak memory?"), {"profiling"}),
+        (_task("ask", "ask", CHANGE, request="@performance-optimizer have a look"), {"static", "budget"}),
         (_task("run", "run", CHANGE), {"static", "budget"}),
     ],
     ids=[
@@ -57,13 +59,15 @@ CHANGE = ("trading_core/engine/pipeline.py",)
         "ask-speed",
         "ask-profile",
         "ask-memory",
+        "ask-names-no-check",
         "run",
     ],
 )
 def test_each_mode_runs_its_checks(task: Task, expected: set[str]) -> None:
+    """Which checks run: those that apply, and for a question those it is about (their INTENT)."""
     checks = {"static": static_check, "budget": budget_check, "profiling": profiling_check}
-
-    assert {name for name, check in checks.items() if check.applies(task)} == expected
+    chosen = selected(list(checks.values()), task)  # type: ignore[arg-type] - modules are checks
+    assert {name for name, check in checks.items() if check in chosen} == expected
 
 
 @pytest.mark.parametrize(

@@ -118,7 +118,7 @@ def test_invalid_policy_for_the_simulator_is_bad_input(git_repo: Path, monkeypat
         ("pre-commit", ("README.md",), False),
         ("ci", ("README.md",), True),
         ("audit", (), True),
-        ("ask", (), False),
+        ("ask", (), True),  # then only when the question names scenarios (INTENT, ASK_BY_DEFAULT)
     ],
 )
 def test_when_it_runs(profile: str, paths: tuple[str, ...], applies: bool) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from droids.core import pool
+from droids.core.checks import selected
 from droids.core.errors import DroidError
 from droids.core.models import Finding, Severity, Targets, Task
 from droids.core.protocol import DroidContext
@@ -378,7 +379,8 @@ def _task(mode: str, kind: str = "tree", request: str = "") -> Task:
     ],
 )
 def test_it_applies_to_audits_whole_runs_and_questions_about_history(task: Task, expected: bool) -> None:
-    assert sec002_history.applies(task) is expected
+    """It runs for audits and whole-tree runs, and for a question only when the question names history."""
+    assert (sec002_history in selected([sec002_history], task)) is expected  # type: ignore[list-item]
 
 
 def test_the_check_reports_through_the_droid_context(git_repo: Path) -> None:
