@@ -1,16 +1,31 @@
-"""The droids: one package per droid, plus `droids.core`, the contract they share.
+"""The droids: one package per droid, plus `droids.core`, the machinery they share.
 
-`builtin_droids()` is the one explicit registry of built-in droids; third-party droids register
-through the `droids` entry-point group (see droids.core.registry). It is a function so that
-importing `droids.core` does not import every droid.
+`BUILTIN` is the one explicit registry of built-in droids, in precedence order: each entry is a
+package whose `MANIFEST` (droids.core.manifest) describes the droid. Third-party droids register
+through the `droids` entry-point group (see droids.core.registry). Reading the manifests imports no
+droid code, so `droid --help` stays instant.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from droids.core.manifest import Manifest
+
+BUILTIN = (
+    "droids.security_compliance",
+    "droids.performance_optimizer",
+)
+
+
+def builtin_manifests() -> tuple[Manifest, ...]:
+    return tuple(importlib.import_module(package).MANIFEST for package in BUILTIN)
+
 
 def builtin_droids() -> tuple[type, ...]:
     """The built-in droid classes, in precedence order."""
-    from droids.performance_optimizer import PerformanceOptimizerDroid
-    from droids.security_compliance import SecurityComplianceDroid
+    from droids.core.manifest import load
 
-    return (SecurityComplianceDroid, PerformanceOptimizerDroid)
+    return tuple(load(m.droid) for m in builtin_manifests())

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from droids.core.models import Finding, RuleSpec, RunReport, Severity, fingerprint
-from orchestrator.version import VERSION
+from droids.core.version import VERSION
 
 APEX_DROID = "apex"
 

@@ -19,11 +19,11 @@ from droids.core.models import DroidReport, Finding, RoutingDecision, RunReport,
 from droids.core.policy import GatesPolicy
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
+from droids.core.version import VERSION
 from orchestrator import routing
 from orchestrator.answer import compose_answer
 from orchestrator.droid_runner import run_with_limit
 from orchestrator.resolve import merge_findings, verdict
-from orchestrator.version import VERSION
 
 
 class GraphState(TypedDict, total=False):

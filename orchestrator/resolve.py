@@ -14,8 +14,8 @@ from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from droids.core.models import DroidReport, Finding, Profile, Verdict
-from droids.core.policy import GatesPolicy, Suppression
+from droids.core.models import DroidReport, Finding
+from droids.core.policy import GatesPolicy, Suppression, verdict
 from orchestrator.errors import OrchestratorError
 
 BASELINE_SCHEMA = "droid-baseline/1"
@@ -63,18 +63,7 @@ def merge_findings(
     return merged
 
 
-def verdict(
-    findings: Sequence[Finding], reports: Sequence[DroidReport], gates: GatesPolicy, profile: Profile
-) -> Verdict:
-    if any(r.status in ("error", "timeout") for r in reports):
-        return "block"
-    thresholds = gates.profiles[profile]
-    active = [f for f in findings if not f.suppressed]
-    if any(f.severity.at_least(thresholds.block_at) for f in active):
-        return "block"
-    if any(f.severity.at_least(thresholds.warn_at) for f in active):
-        return "warn"
-    return "pass"
+__all__ = ["load_baseline", "merge_findings", "order_reports", "verdict", "write_baseline"]
 
 
 def load_baseline(path: Path) -> frozenset[str]:

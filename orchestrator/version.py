@@ -1,5 +1,7 @@
-"""The tool's version, in a module of its own so that `droid --version` imports nothing else."""
+"""The tool's version, re-exported where the CLI reads it (`droid --version` imports nothing else)."""
 
 from __future__ import annotations
 
-VERSION = "0.1.0"
+from droids.core.version import VERSION
+
+__all__ = ["VERSION"]

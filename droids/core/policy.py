@@ -6,13 +6,14 @@ lowest severity that blocks, `warn_at` the lowest that warns; `time_limit_s` bou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
 from droids.core.errors import DroidError
-from droids.core.models import Profile, Severity
+from droids.core.models import DroidReport, Finding, Profile, Severity, Verdict
 from trading_core.errors import TradingCoreError
 from trading_core.policy import PolicyModel, load_policy_file
 
@@ -75,3 +76,19 @@ def _display(path: Path, root: Path | None) -> str:
         except ValueError:
             pass
     return str(path)
+
+
+def verdict(
+    findings: Sequence[Finding], reports: Sequence[DroidReport], gates: GatesPolicy, profile: Profile
+) -> Verdict:
+    """The run's verdict, by code alone: block when a droid failed (gates fail closed) or an active
+    finding reaches the profile's `block_at`; warn at `warn_at`; else pass."""
+    if any(r.status in ("error", "timeout") for r in reports):
+        return "block"
+    thresholds = gates.profiles[profile]
+    active = [f for f in findings if not f.suppressed]
+    if any(f.severity.at_least(thresholds.block_at) for f in active):
+        return "block"
+    if any(f.severity.at_least(thresholds.warn_at) for f in active):
+        return "warn"
+    return "pass"

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
-from droids.performance_optimizer.droid import PerformanceOptimizerDroid
+from droids.core.manifest import Command, Manifest, PolicyFile
 
-__all__ = ["PerformanceOptimizerDroid"]
+MANIFEST = Manifest(
+    droid="droids.performance_optimizer.droid:PerformanceOptimizerDroid",
+    command=Command(
+        name="perf",
+        help="Latency budgets, baselines, profiles and trends of the trading core.",
+        app="droids.performance_optimizer.cli:app",
+    ),
+    policy_files=(
+        PolicyFile(
+            "perf.yaml",
+            "droids.performance_optimizer.policy:PerfPolicy",
+            "droids.performance_optimizer.policy:check_perf_policy",
+        ),
+    ),
+)

@@ -166,3 +166,8 @@ def load_budget_policy(policies: Path) -> BudgetsPolicy:
 
 def budget_us(budgets: BudgetsPolicy, key: str) -> int:
     return int(getattr(budgets.budgets, key))
+
+
+def check_perf_policy(policies: Path, _repo: Path) -> PerfPolicy:
+    """`droid policy check`: perf.yaml validated as a run would read it."""
+    return load_perf_policy(policies)[0]

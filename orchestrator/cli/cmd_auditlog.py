@@ -97,7 +97,8 @@ def ingest(
     from droids.core.audit.ingest import ingest_events_file
 
     session: Session = ctx.obj
-    session.emit(ingest_events_file(session.repo, events).summary(events))
+    screen = session.registry.service("secret-screen")  # the security droid's, when it is installed
+    session.emit(ingest_events_file(session.repo, events, screen).summary(events))
 
 
 def register(app: typer.Typer) -> None:

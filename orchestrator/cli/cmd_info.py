@@ -53,21 +53,23 @@ def list_rules(ctx: typer.Context, fmt: Annotated[str | None, typer.Option("--fo
 @policy_app.command("check")
 def policy_check(ctx: typer.Context) -> None:
     """Validate every policy file; the first error names file, line and key (exit 2)."""
-    from orchestrator.policy_files import policy_files
+    from droids.core.policy_files import all_policy_files
 
     session: Session = ctx.obj
-    for pf in policy_files():
-        pf.check(session.policies, session.repo)
-    session.emit(f"policies OK: {', '.join(pf.name for pf in policy_files())} in {session.policies}")
+    files = all_policy_files(session.registry.policy_files())
+    for pf in files:
+        pf.validate(session.policies, session.repo)
+    session.emit(f"policies OK: {', '.join(pf.name for pf in files)} in {session.policies}")
 
 
 @policy_app.command("schema")
 def policy_schema(ctx: typer.Context) -> None:
     """Print the JSON Schema of every policy file."""
-    from orchestrator.policy_files import policy_files
+    from droids.core.policy_files import all_policy_files
 
     session: Session = ctx.obj
-    session.emit(json.dumps({pf.name: pf.schema() for pf in policy_files()}, indent=2))
+    files = all_policy_files(session.registry.policy_files())
+    session.emit(json.dumps({pf.name: pf.schema() for pf in files}, indent=2))
 
 
 @baseline_app.command("update")

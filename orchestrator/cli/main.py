@@ -16,7 +16,8 @@ from typing import Annotated
 import typer
 
 from droids.core.errors import DroidError
-from orchestrator.cli import cmd_apex, cmd_auditlog, cmd_info, cmd_perf, cmd_run, cmd_security, cmd_sim
+from orchestrator.cli import cmd_apex, cmd_auditlog, cmd_info, cmd_run, cmd_sim
+from orchestrator.cli.droid_commands import DroidCommandGroup
 from orchestrator.cli.session import FORMATS, Session, check_format
 from orchestrator.errors import OrchestratorError
 from orchestrator.version import VERSION
@@ -24,6 +25,7 @@ from trading_core.errors import TradingCoreError
 
 app = typer.Typer(
     name="droid",
+    cls=DroidCommandGroup,  # the droids' own sub-commands come from their manifests
     help="Governance droids for a trading codebase: gate changes, answer questions, audit the repo.",
     no_args_is_help=True,
     add_completion=False,
@@ -69,8 +71,6 @@ cmd_info.register(app)
 cmd_auditlog.register(app)
 cmd_apex.register(app)
 cmd_sim.register(app)
-cmd_security.register(app)
-cmd_perf.register(app)
 
 
 def run() -> None:

@@ -1,4 +1,7 @@
-"""What every command shares: the repo, the policies folder, output options, the registry."""
+"""What every command shares: the repo, the policies folder, output options, the registry.
+
+`Session` is what droids' sub-commands see as `droids.core.command.CommandContext`.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from typing import TYPE_CHECKING
 from orchestrator.errors import OrchestratorError
 
 if TYPE_CHECKING:
+    from droids.core.models import RunReport
     from droids.core.policy import GatesPolicy
     from droids.core.registry import Registry
 
@@ -64,6 +68,12 @@ class Session:
         if self.quiet and self.fmt == "text":
             return
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+    def render(self, report: RunReport) -> str:
+        """`report` in this session's --format (the renderers live up here, droids call this)."""
+        from orchestrator.render import render
+
+        return render(report, self.fmt, color=self.color())
 
     def color(self) -> bool:
         return self.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -23,9 +23,11 @@ rules: [{rule}]
 
 
 def make_droid(
-    tmp: Path, name: str, base: type, *, triggers: str = "", paths: str = "**", rule: str = "TST001"
+    tmp: Path, name: str, base: type, *, triggers: str = "", paths: str = "**", rule: str | None = None
 ) -> type:
-    """A subclass of `base` with its own CARD.md written under `tmp`."""
+    """A subclass of `base` with its own CARD.md written under `tmp`; its rule id is `rule`, else
+    made from the name ("finder" -> FINDE001), since two droids may not claim one rule id."""
+    rule = rule or "".join(c for c in name.upper() if c.isalpha())[:5].ljust(2, "X") + "001"
     card = tmp / name / "CARD.md"
     card.parent.mkdir(parents=True, exist_ok=True)
     card.write_text(CARD.format(name=name, triggers=triggers or name.split("-")[0], paths=paths, rule=rule))

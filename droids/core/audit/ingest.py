@@ -17,7 +17,8 @@ in lower case, counts {rule: 1}, details {ts (UTC), reason, state, rule, event_i
 name)}. `event_id` is a hash of the event, so ingesting the same file again (or a file that grew)
 adds only the new events. The whole file is checked before anything is written: a bad line is a
 `DroidError` naming the file, the line and the key, and nothing is ingested. A reason that holds
-something the secret scanner recognises is refused the same way: the trail never holds secrets.
+something the secret screen recognises (the security droid's "secret-screen" service, handed in by
+the orchestrator) is refused the same way: the trail never holds secrets.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +42,8 @@ OPTIONAL = ("rule",)
 MAX_REASON = 500
 PROFILE = "trading-core"
 _CSV_KINDS = {"halt": "halt", "kill": "kill_switch"}
+# (1-based line, kind) of each secret in a text: the security droid's "secret-screen" service
+SecretScreen = Callable[[str], list[tuple[int, str]]]
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,9 @@ class IngestResult:
         return f"{source}: {len(self.added)} events added, {self.already} already in the audit trail{newest}"
 
 
-def read_trading_events(path: Path) -> list[TradingEvent]:
-    """Every event of `path`, validated; a bad one is a DroidError "path:line: key: what was expected"."""
+def read_trading_events(path: Path, screen: SecretScreen | None = None) -> list[TradingEvent]:
+    """Every event of `path`, validated; a bad one is a DroidError "path:line: key: what was expected".
+    `screen` (the registry's "secret-screen" service) refuses a reason that holds a secret."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -81,25 +86,28 @@ def read_trading_events(path: Path) -> list[TradingEvent]:
         events = _csv_events(path, text)
     else:
         raise DroidError(f"{path}: unknown event file format {path.suffix or '(none)'!r}; expected .jsonl or .csv")
-    _refuse_secrets(path, events)
+    if screen is not None:
+        _refuse_secrets(path, events, screen)
     return events
 
 
-def ingest_events_file(repo: Path, path: Path) -> IngestResult:
+def ingest_events_file(repo: Path, path: Path, screen: SecretScreen | None = None) -> IngestResult:
     """`droid audit-log ingest FILE`: check the whole file, then append its new events to the repo's
     trail (DROID_AUDIT_URL or .droid/audit.db), recorded as run by `who(repo)` at HEAD."""
     from droids.core import git
     from droids.core.audit.trail import open_store, who
 
-    events = read_trading_events(path)  # before the store is opened: bad input writes nothing
+    events = read_trading_events(path, screen)  # before the store is opened: bad input writes nothing
     head = git.head(repo)
     with open_store(repo) as store:
         return append_trading_events(store, events, source=path.name, who=who(repo), head=head)
 
 
-def ingest_trading_events(store: AuditStore, path: Path, *, who: str, head: str | None) -> IngestResult:
+def ingest_trading_events(
+    store: AuditStore, path: Path, *, who: str, head: str | None, screen: SecretScreen | None = None
+) -> IngestResult:
     """Read `path` and append the events the trail does not hold yet, in file order."""
-    return append_trading_events(store, read_trading_events(path), source=path.name, who=who, head=head)
+    return append_trading_events(store, read_trading_events(path, screen), source=path.name, who=who, head=head)
 
 
 def append_trading_events(
@@ -184,17 +192,14 @@ def _csv_events(path: Path, text: str) -> list[TradingEvent]:
     return events
 
 
-def _refuse_secrets(path: Path, events: list[TradingEvent]) -> None:
-    """Scan the reasons as one text (one reason per line) with SEC001's engine."""
+def _refuse_secrets(path: Path, events: list[TradingEvent], screen: SecretScreen) -> None:
+    """Screen the reasons as one text (one reason per line); the first secret found is bad input."""
     if not events:
         return
-    from droids.security_compliance.secrets.runner import scan_content
-
-    reasons = "\n".join(" ".join(e.reason.split()) for e in events)
-    hits = scan_content("trading-events.txt", reasons.encode()).hits
+    hits = screen("\n".join(" ".join(e.reason.split()) for e in events))
     if hits:
-        event = events[hits[0].line - 1]
+        line, kind = hits[0]
         raise DroidError(
-            f"{path}:{event.line}: reason: holds what looks like a secret ({hits[0].secret_type}); "
+            f"{path}:{events[line - 1].line}: reason: holds what looks like a secret ({kind}); "
             "the trading core must not write secret values"
         )

@@ -167,3 +167,9 @@ def shared_engine() -> SecretEngine:
 
             _engine = SecretEngine()
         return _engine
+
+
+def secret_kinds(text: str) -> list[tuple[int, str]]:
+    """The "secret-screen" service (droids call it through the registry): (1-based line, kind) of
+    each secret SEC001's engine finds in `text`. Used to refuse text bound for the audit trail."""
+    return [(hit.line, hit.secret_type) for hit in scan_content("screened.txt", text.encode()).hits]

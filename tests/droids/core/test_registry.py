@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,8 @@ import pytest
 from droids.core.errors import DroidError
 from droids.core.protocol import Droid
 from droids.core.registry import Registry, load_registry
+from tests import secret_values as sv
+from tests.conftest import REPO_ROOT
 from tests.orchestrator.sample_droids import FindingDroid, make_droid
 
 
@@ -38,3 +42,51 @@ def test_card_rules_must_match_implemented_rules(tmp_path: Path) -> None:
     cls.CARD_PATH.write_text(cls.CARD_PATH.read_text().replace("[TST001]", "[TST001, TST002]"))
     with pytest.raises(DroidError, match="card lists"):
         Registry([cls])
+
+
+def test_a_rule_id_two_droids_claim_fails_loudly(tmp_path: Path) -> None:
+    first = make_droid(tmp_path, "first", FindingDroid, rule="TST001")
+    second = make_droid(tmp_path, "second", FindingDroid, rule="TST001")
+    with pytest.raises(DroidError, match="rule id TST001 is already claimed by droid 'first'"):
+        Registry([first, second])
+
+
+def test_every_builtin_rule_id_is_listed_once() -> None:
+    ids = [r.id for r in load_registry().rules()]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_manifests_declare_commands_policy_files_and_services_without_importing_droid_code() -> None:
+    """What `droid --help` and `droid policy` read comes from manifests: no card, no check module."""
+    code = (
+        "import sys\n"
+        "from droids.core.manifest import commands, manifests\n"
+        "found = manifests()\n"
+        "print(sorted(commands(found)), sorted(f.name for m in found for f in m.policy_files))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('droids.') and m.count('.') > 1))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    names, loaded = proc.stdout.strip().splitlines()
+    assert names == "['perf', 'security'] ['access.yaml', 'apex-published.yaml', 'perf.yaml']"
+    assert all(m.startswith("droids.core.") for m in eval(loaded)), loaded  # noqa: S307 - our own print
+
+
+def test_a_service_is_found_by_name_and_works() -> None:
+    screen = load_registry().service("secret-screen")
+    assert screen is not None
+    key = sv.aws_access_key(3)
+    assert screen(f"nothing here\nAWS_ACCESS_KEY_ID = '{key}'\n") == [(2, "AWS Access Key")]
+    assert load_registry().service("no-such-service") is None
+
+
+@pytest.mark.parametrize(("kind", "key"), [("independence", "modules"), ("forbidden", "forbidden_modules")])
+def test_every_droid_package_is_in_the_import_contracts(kind: str, key: str) -> None:
+    """A droid missing from a contract could import another droid, or be imported by the
+    orchestrator, unnoticed."""
+    import tomllib
+
+    from droids import BUILTIN
+
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    contract = next(c for c in config if c["type"] == kind)
+    assert set(contract[key]) == set(BUILTIN)

@@ -12,8 +12,9 @@ from droids.core.models import Targets, Task
 from droids.core.policy import load_gates
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
-from droids.performance_optimizer import PerformanceOptimizerDroid, budget_check, profiling_check, static_check
-from droids.security_compliance import SecurityComplianceDroid
+from droids.performance_optimizer import budget_check, profiling_check, static_check
+from droids.performance_optimizer.droid import PerformanceOptimizerDroid
+from droids.security_compliance.droid import SecurityComplianceDroid
 from orchestrator import routing
 from tests.conftest import REPO_ROOT
 from tests.droids.performance_optimizer.pipeline_copy import make_repo

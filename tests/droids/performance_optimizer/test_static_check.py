@@ -11,7 +11,7 @@ from droids.core.models import DroidReport, TargetKind, Targets, Task
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
 from droids.core.targets import staged_targets
-from droids.performance_optimizer import PerformanceOptimizerDroid
+from droids.performance_optimizer.droid import PerformanceOptimizerDroid
 from tests.conftest import REPO_ROOT, git
 
 SLEEPY = "import time\n\n\nclass Strategy:\n    def on_tick(self, tick):\n        time.sleep(0.01)\n"

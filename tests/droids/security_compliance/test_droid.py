@@ -20,7 +20,7 @@ from droids.core.models import DroidReport, TargetKind, Targets, Task
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
 from droids.core.targets import base_targets, staged_targets
-from droids.security_compliance import SecurityComplianceDroid
+from droids.security_compliance.droid import SecurityComplianceDroid
 from droids.security_compliance.secrets import runner, sec001_hardcoded_secret
 from tests import secret_values as sv
 from tests.conftest import git

@@ -16,6 +16,7 @@ from droids.core.audit.ingest import (
     read_trading_events,
 )
 from droids.core.errors import DroidError
+from droids.core.registry import load_registry
 from tests import secret_values as sv
 from tests.conftest import REPO_ROOT, git
 from tests.droids.core.audit.backends import BACKENDS, Backend, make_backend
@@ -44,8 +45,10 @@ def _jsonl(path: Path, *events: dict | str) -> Path:
 
 
 def _ingest(backend: Backend, path: Path):
+    """As `droid audit-log ingest` does: with the registry's secret screen (the security droid's)."""
+    screen = load_registry().service("secret-screen")
     with backend.open() as store:
-        return ingest_trading_events(store, path, who="git:ops@example.com", head="b" * 40)
+        return ingest_trading_events(store, path, who="git:ops@example.com", head="b" * 40, screen=screen)
 
 
 def test_events_become_verified_entries(backend: Backend, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from droids.core.checks import run_checks
 from droids.core.models import Targets, Task
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
-from droids.security_compliance import SecurityComplianceDroid
+from droids.security_compliance.droid import SecurityComplianceDroid
 from droids.security_compliance.secrets import sec001_hardcoded_secret
 from droids.security_compliance.secrets.runner import scan_content
 from tests import secret_values as sv

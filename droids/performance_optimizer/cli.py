@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from orchestrator.cli.session import Session
+from droids.core.command import CommandContext
 
-perf_app = typer.Typer(
+app = typer.Typer(
     help="Latency budgets, baselines, profiles and trends of the trading core.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -19,11 +19,11 @@ perf_app = typer.Typer(
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="text or json")]
 
 
-def _emit(session: Session, result: object) -> None:
+def _emit(session: CommandContext, result: object) -> None:
     session.emit(json.dumps(result.as_dict(), indent=2) if session.fmt == "json" else result.text())  # type: ignore[attr-defined]
 
 
-@perf_app.command("bench")
+@app.command("bench")
 def bench(
     ctx: typer.Context,
     base: Annotated[
@@ -39,7 +39,7 @@ def bench(
     from droids.performance_optimizer.api import bench as run_bench
     from droids.performance_optimizer.api import blocked
 
-    session: Session = ctx.obj.with_output(fmt, None)
+    session: CommandContext = ctx.obj.with_output(fmt, None)
     result = run_bench(
         session.repo, session.policies, session.state_dir, base=base, runs=runs, json_files=tuple(json_file or ())
     )
@@ -48,7 +48,7 @@ def bench(
     raise typer.Exit(1 if blocked(result.findings, threshold) else 0)
 
 
-@perf_app.command("baseline")
+@app.command("baseline")
 def baseline(
     ctx: typer.Context,
     runs: Annotated[int | None, typer.Option(help="Runs (default: policies/perf.yaml).")] = None,
@@ -57,13 +57,13 @@ def baseline(
     """Measure the current tree and store it as .droid/perf/baseline.json."""
     from droids.performance_optimizer.api import baseline as write_baseline
 
-    session: Session = ctx.obj.with_output(fmt, None)
+    session: CommandContext = ctx.obj.with_output(fmt, None)
     result = write_baseline(session.repo, session.policies, session.state_dir, runs=runs)
     _emit(session, result)
     raise typer.Exit(0 if result.written else 1)
 
 
-@perf_app.command("profile")
+@app.command("profile")
 def profile(
     ctx: typer.Context,
     ticks: Annotated[int | None, typer.Option(help="Ticks to replay (default: policies/perf.yaml).")] = None,
@@ -79,7 +79,7 @@ def profile(
     from droids.performance_optimizer.api import blocked
     from droids.performance_optimizer.api import profile as run_profile
 
-    session: Session = ctx.obj.with_output(fmt, None)
+    session: CommandContext = ctx.obj.with_output(fmt, None)
     folder = out or session.state_dir / "perf" / "profile" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     result = run_profile(
         session.repo, session.policies, folder, ticks=ticks, top=top, flamegraph=flamegraph, memory=memory
@@ -88,7 +88,7 @@ def profile(
     raise typer.Exit(1 if blocked(result.findings, session.gates.profiles["run"].block_at) else 0)
 
 
-@perf_app.command("report")
+@app.command("report")
 def report(
     ctx: typer.Context,
     out: Annotated[Path | None, typer.Option(help="Folder for perf-trend.html (default .droid/perf/).")] = None,
@@ -98,13 +98,9 @@ def report(
     """The budget figures over time: a table and an HTML chart."""
     from droids.performance_optimizer.api import report as trend
 
-    session: Session = ctx.obj.with_output(fmt, None)
+    session: CommandContext = ctx.obj.with_output(fmt, None)
     result = trend(session.state_dir, out, last=last)
     if session.fmt == "json":
         session.emit(json.dumps(result.as_dict(), indent=2))
     else:
         session.emit(f"{result.table}\nchart: {result.html_file}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(perf_app, name="perf")

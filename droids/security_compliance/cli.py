@@ -7,16 +7,16 @@ from typing import Annotated
 
 import typer
 
-from orchestrator.cli.session import Session
+from droids.core.command import CommandContext
 
-security_app = typer.Typer(
+app = typer.Typer(
     help="The security-compliance droid's commands: compliance report, git history scan.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 
 
-@security_app.command("report")
+@app.command("report")
 def report(
     ctx: typer.Context,
     out: Annotated[Path | None, typer.Option(help="Folder (default .droid/compliance/<UTC time>/).")] = None,
@@ -26,12 +26,12 @@ def report(
     protected-parameter changes and approvals, halts, open findings by age, audit-trail status."""
     from droids.security_compliance.compliance.report import default_out_dir, write_compliance_report
 
-    session: Session = ctx.obj
+    session: CommandContext = ctx.obj
     paths = write_compliance_report(session.repo, session.policies, out or default_out_dir(session.repo), since)
     session.emit("\n".join(str(p) for p in paths))
 
 
-@security_app.command("history")
+@app.command("history")
 def history(
     ctx: typer.Context,
     since: Annotated[str | None, typer.Option(metavar="REV", help="Only commits after REV.")] = None,
@@ -43,12 +43,11 @@ def history(
     from datetime import UTC, datetime
 
     from droids.core.models import DroidReport, RoutingDecision, RunReport
+    from droids.core.policy import verdict
+    from droids.core.version import VERSION
     from droids.security_compliance.history.sec002_history import SEC002, scan_history
-    from orchestrator.render import render
-    from orchestrator.resolve import verdict
-    from orchestrator.version import VERSION
 
-    session: Session = ctx.obj.with_output(fmt, output)
+    session: CommandContext = ctx.obj.with_output(fmt, output)
     started = time.time()
     result = scan_history(session.repo, session.state_dir, since=since)
     droid = DroidReport(
@@ -73,9 +72,5 @@ def history(
         block_at=session.gates.profiles["audit"].block_at,
     )
     report.verdict = verdict(report.findings, report.droids, session.gates, "audit")
-    session.emit(render(report, session.fmt, color=session.color()))
+    session.emit(session.render(report))
     raise typer.Exit(1 if report.verdict == "block" else 0)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(security_app, name="security")

@@ -1,0 +1,67 @@
+"""The policy files every run may read, besides the ones droids declare in their manifests.
+
+gates.yaml (thresholds, suppressions) belongs to the shared core; apex.yaml, instruments.yaml,
+strategy.yaml, sim.yaml and budgets.yaml to the trading core, which every droid governs. Each check
+loads through the layer's own loader, so `droid policy check` reports exactly what a run would: the
+first error names file, line and key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from droids.core.manifest import PolicyFile
+
+_HERE = "droids.core.policy_files"
+
+CORE_POLICY_FILES = (
+    PolicyFile("gates.yaml", "droids.core.policy:GatesPolicy", "droids.core.policy:load_gates"),
+    PolicyFile("apex.yaml", "trading_core.apex.policy:ApexPolicyFile", f"{_HERE}:check_apex"),
+    PolicyFile("instruments.yaml", "trading_core.market.instruments:InstrumentsFile", f"{_HERE}:check_instruments"),
+    PolicyFile("strategy.yaml", "trading_core.engine.config:StrategyPolicy", f"{_HERE}:check_strategy"),
+    PolicyFile("sim.yaml", "trading_core.sim.config:SimPolicy", f"{_HERE}:check_sim"),
+    PolicyFile("budgets.yaml", "trading_core.latency.budgets:BudgetsPolicy", f"{_HERE}:check_budgets"),
+)
+
+
+def check_instruments(policies: Path, _repo: Path | None = None) -> object:
+    from trading_core.market.instruments import load_instruments
+
+    return load_instruments(policies / "instruments.yaml")
+
+
+def check_apex(policies: Path, _repo: Path) -> object:
+    from trading_core.apex import list_accounts, list_rulesets, load_apex_policy
+
+    # every preset on every account must resolve, not only the default
+    return [
+        load_apex_policy(policies, ruleset=r, account=a)
+        for r in list_rulesets(policies)
+        for a in list_accounts(policies)
+    ]
+
+
+def check_strategy(policies: Path, _repo: Path) -> object:
+    from trading_core.engine.config import load_strategy
+
+    return load_strategy(policies, check_instruments(policies))
+
+
+def check_sim(policies: Path, _repo: Path) -> object:
+    from trading_core.sim.config import load_sim_policy
+
+    return load_sim_policy(policies, check_instruments(policies))
+
+
+def check_budgets(policies: Path, _repo: Path) -> object:
+    from trading_core.latency.budgets import load_budgets
+
+    return load_budgets(policies)
+
+
+def all_policy_files(declared: list[PolicyFile]) -> list[PolicyFile]:
+    """The core's files, then each droid's, one entry per file name (the first declaration wins)."""
+    seen: dict[str, PolicyFile] = {}
+    for item in (*CORE_POLICY_FILES, *declared):
+        seen.setdefault(item.name, item)
+    return list(seen.values())
