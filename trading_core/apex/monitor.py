@@ -14,7 +14,7 @@ from trading_core.apex import rules
 from trading_core.apex.journal import Event
 from trading_core.apex.ledger import Ledger
 from trading_core.apex.result import ComplianceResult, Violation
-from trading_core.apex.rules import consistency
+from trading_core.apex.rules import apx004_consistency as consistency
 from trading_core.apex.rules.base import DayClose, Step
 from trading_core.apex.session import DayBounds, SessionCalendar
 from trading_core.apex.spec import ApexSpec
