@@ -103,13 +103,13 @@ def test_sums_through_float_first_when_int64_sums_are_not_provably_safe(monkeypa
     # each change is bounded by 1e6 contracts x ~1e6 ticks x $12.50: fine alone, not 40 times over
     journal = _big_position_journal(1_000_000, 40)
     walked: list[bool] = []
-    init = sweep.EquitySweep.__init__
+    run = sweep.EquitySweep.run
 
-    def spy(self: sweep.EquitySweep, *args: object, **kwargs: bool) -> None:
+    def spy(self: sweep.EquitySweep, *args: object, **kwargs: bool) -> sweep.EquitySweep:
         walked.append(kwargs.get("cumulate", True))
-        init(self, *args, **kwargs)  # type: ignore[arg-type]
+        return run(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sweep.EquitySweep, "__init__", spy)
+    monkeypatch.setattr(sweep.EquitySweep, "run", spy)
     result = evaluate(journal, policy("seed"))
     assert walked == [True, False]  # the cheap proof failed, the float-checked path answered
     assert result == monitor_result(journal, "seed")
