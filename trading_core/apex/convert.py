@@ -125,7 +125,7 @@ def _fast(batch: RawBatch, table: SymbolTable) -> Rows | None:
     price = cells.scaled(cols["price"], PRICE_SCALE)
     if sym is None or price is None or (price[1] is not None and bool(np.any(price[1] & event))):
         return None
-    tick = np.array(table.tick_scaled, np.int64)[sym]
+    tick = np.array(table.tick_scaled or [1], np.int64)[sym]  # `or`: a batch of payout requests alone
     units = np.where(event, price[0], 1)
     tick = np.where(event, tick, 1)
     if np.any(tick == 0) or np.any(units <= 0) or np.any(units % tick):
@@ -134,7 +134,7 @@ def _fast(batch: RawBatch, table: SymbolTable) -> Rows | None:
     qty = _fill_qty(cols["qty"], fill, cells)
     if qty is None:
         return None
-    default_fee = np.abs(qty) * np.array(table.fee, np.int64)[sym]
+    default_fee = np.abs(qty) * np.array(table.fee or [0], np.int64)[sym]
     fee = default_fee if "fee" not in cols else cells.fees(cols["fee"], fill, default_fee, FEE_SCALE)
     if fee is None:
         return None
