@@ -132,13 +132,16 @@ def _text(report: Any) -> str:
         if not other["differences"]:
             console.print(f"under {other['ruleset']}: judged the same ({verdict})")
             continue
-        console.print(f"under {other['ruleset']} it {verdict}:")
+        console.print(f"under {other['ruleset']} it {verdict} (violations here -> there):")
+        by_reason: dict[str, list[str]] = {}  # rules that differ for one reason are named together
         for d in other["differences"]:
             if d["rule"] == "payout":
-                now, then = ("possible", "not") if d["here"] else ("not possible", "possible")
-                console.print(f"  payout {now} here, {then} there; {d['why']}")
+                what = "payout possible here, not there" if d["here"] else "payout not possible here, possible there"
             else:
-                console.print(f"  {d['rule']} x{d['here']} here, x{d['there']} there; {d['why']}")
+                what = f"{d['rule']} {d['here']} -> {d['there']}"
+            by_reason.setdefault(d["why"], []).append(what)
+        for why, what in by_reason.items():
+            console.print(f"  {', '.join(what)}; {why}")
     return buf.getvalue()
 
 
