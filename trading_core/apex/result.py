@@ -53,6 +53,9 @@ class PayoutStatus:
     requests: int  # payout requests in the journal
     approved: int  # of which consistency allowed
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 @dataclass(frozen=True, slots=True)
 class ApexSummary:
