@@ -1,8 +1,9 @@
 """The Apex rules, one module each, named by rule id. `RULES` maps id -> RuleInfo (severity, title, fix, doc).
 
-Each module has `step(s, memory)` (one event, used by ApexGuard) and `scan(frame)` (whole journal,
-used by evaluate); APX004 (consistency) is decided once at the end (`apx004_consistency.finish`). Modules
-import numpy only inside `scan`, so listing the rules stays light.
+Each event rule has `step(s, memory)` (one event, used by ApexGuard) and `scan(frame)` (a journal or
+one chunk of it, used by evaluate; `carry(frame, found)` hands a later chunk what the rule must
+remember). APX004 (consistency) is judged at payout requests (payout.py builds its violation from
+`apx004_consistency.violation`). Modules import numpy only inside `scan`, so listing the rules stays light.
 """
 
 from __future__ import annotations

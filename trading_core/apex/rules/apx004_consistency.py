@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import Any
 
 from trading_core.apex.result import Violation
 from trading_core.apex.rules.base import RuleInfo, iso_ts
@@ -64,8 +63,3 @@ def violation(
             f" profit {fmt_money(total)} since {since or 'the start'}; the limit is {bound} {float(limit):.0%}"
         ),
     )
-
-
-def scan(f: Any) -> list[Violation]:
-    """Nothing per event: the evaluator judges payout requests (payout.py) as it meets them."""
-    return []
