@@ -125,8 +125,10 @@ def _cut(pending: list[Rows], limit: int, waiting: int) -> tuple[list[Rows], lis
     end = int(np.searchsorted(events, limit, side="left")) + 1
     while end < len(whole) and whole.kind[end] == PAYOUT:
         end += 1
-    # the rest is copied: a view would keep the whole concatenation alive until the next cut
-    return [_slice(whole, 0, end)], [_slice(whole, end, len(whole), copy=True)], waiting - limit
+    # a short rest (streaming: part of a batch) is copied, since a view would keep the whole concatenation
+    # alive until the next cut; a long one (a sorted journal, held anyway) is not, or every cut would copy it
+    rest = _slice(whole, end, len(whole), copy=len(whole) - end < end)
+    return [_slice(whole, 0, end)], [rest], waiting - limit
 
 
 def _slice(rows: Rows, a: int, b: int, *, copy: bool = False) -> Rows:
