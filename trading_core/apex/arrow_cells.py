@@ -85,12 +85,27 @@ def timestamps(column: Any) -> np.ndarray | None:
     return us.cast(pa.int64()).to_numpy(zero_copy_only=False)
 
 
+def _nan_as_null(column: Any) -> Any:
+    """Float cells with NaN as null: pandas writes a missing value that way (the caller decides whether a
+    missing cell is allowed where it is; parse_row refuses a NaN where it reads the cell)."""
+    if pa.types.is_floating(column.type) and pc.any(pc.is_nan(column)).as_py():
+        return pc.if_else(pc.is_nan(column), pa.scalar(None, column.type), column)
+    return column
+
+
+def nan_at(column: Any, rows: np.ndarray) -> bool:
+    """Whether a float column holds a NaN on any of `rows` (a bool mask)."""
+    if not pa.types.is_floating(column.type):
+        return False
+    return bool(np.any(pc.fill_null(pc.is_nan(column), False).to_numpy(zero_copy_only=False) & rows))
+
+
 def scaled(column: Any, scale: int) -> tuple[np.ndarray, np.ndarray | None] | None:
-    """Decimal cells x 10^scale as exact integers, and where the nulls are (None: no nulls)."""
+    """Decimal cells x 10^scale as exact integers, and where the nulls are (None: no nulls; NaN counts as null)."""
     t = column.type
     try:
         if pa.types.is_floating(t):
-            column = pc.cast(column, pa.string())  # the shortest repr, as parse_decimal reads a float
+            column = pc.cast(_nan_as_null(column), pa.string())  # the shortest repr, as parse_decimal reads a float
         elif pa.types.is_null(t):
             column = column.cast(pa.string())
         elif not (pa.types.is_integer(t) or pa.types.is_decimal(t)):
@@ -116,7 +131,7 @@ def integers(column: Any) -> tuple[np.ndarray, np.ndarray | None] | None:
         if column is None:
             return None
     try:
-        ints = pc.cast(column, pa.int64())  # safe: refuses 1.5 and "1.0" alike (parse_row decides those)
+        ints = pc.cast(_nan_as_null(column), pa.int64())  # safe: refuses 1.5 and "1.0" (parse_row decides those)
     except pa.ArrowException:
         return None
     if not ints.null_count:
@@ -126,6 +141,8 @@ def integers(column: Any) -> tuple[np.ndarray, np.ndarray | None] | None:
 
 def fees(column: Any, fill: np.ndarray, default: np.ndarray, scale: int) -> np.ndarray | None:
     """Fees in money units on fills (the instrument's default where empty), 0 elsewhere."""
+    if nan_at(column, fill):
+        return None  # a NaN fee on a fill is bad input, not a missing fee
     found = scaled(column, scale)
     if found is None:
         return None

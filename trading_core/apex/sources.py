@@ -77,8 +77,12 @@ def _csv(path: Path) -> Iterator[RawBatch]:
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
-    with path.open(newline="", encoding="utf-8-sig") as handle:  # the header alone, names stripped
-        header = next(csv.reader(handle), None)
+    with path.open("rb") as handle:  # the header alone, names stripped
+        first = handle.readline()
+    try:
+        header = next(csv.reader([first.decode("utf-8-sig")]), None) if first.strip() else None
+    except UnicodeDecodeError as exc:
+        raise TradingCoreError(f"{path}: row 1: not UTF-8 text ({exc.reason})") from None
     if header is None:
         return
     names = [h.strip() for h in header]
@@ -94,27 +98,30 @@ def _csv(path: Path) -> Iterator[RawBatch]:
         return "skip"
 
     wanted = [c for c in COLUMNS if c in names]
-    reader = pcsv.open_csv(
-        path,
-        read_options=pcsv.ReadOptions(
-            use_threads=False, block_size=CSV_BLOCK_BYTES, skip_rows=1, column_names=names, encoding="utf8"
-        ),
-        parse_options=pcsv.ParseOptions(ignore_empty_lines=False, invalid_row_handler=invalid),
-        convert_options=pcsv.ConvertOptions(
-            include_columns=wanted,
-            column_types=dict.fromkeys(wanted, pa.string()),
-            strings_can_be_null=True,
-            null_values=[""],
-        ),
-    )
     logical = 0  # rows pyarrow returned so far
+    try:  # opening reads the first block already
+        reader = pcsv.open_csv(
+            path,
+            read_options=pcsv.ReadOptions(
+                use_threads=False, block_size=CSV_BLOCK_BYTES, skip_rows=1, column_names=names, encoding="utf8"
+            ),
+            parse_options=pcsv.ParseOptions(ignore_empty_lines=False, invalid_row_handler=invalid),
+            convert_options=pcsv.ConvertOptions(
+                include_columns=wanted,
+                column_types=dict.fromkeys(wanted, pa.string()),
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise _unreadable(path, exc, logical) from None
     while True:
         try:
             batch = reader.read_next_batch()
         except StopIteration:
             break
         except pa.ArrowInvalid as exc:
-            raise TradingCoreError(f"{path}: cannot read CSV ({str(exc).splitlines()[0]})") from None
+            raise _unreadable(path, exc, logical) from None
         n = batch.num_rows
         numbers = _physical(np, np.arange(logical + 2, logical + 2 + n, dtype=np.int64), blank, bad)
         logical += n
@@ -136,6 +143,26 @@ def _csv(path: Path) -> Iterator[RawBatch]:
         yield RawBatch({c: pa.array([], pa.string()) for c in wanted}, np.zeros(0, np.int64), "row", bad_row=min(bad))
 
 
+def _unreadable(path: Path, exc: Exception, logical: int) -> TradingCoreError:
+    """pyarrow's parse error as one line; for bad UTF-8 (pyarrow names no row) the row, found by rereading."""
+    bad = _first_bad_utf8(path, logical + 2) if "UTF8" in str(exc) else None
+    if bad is not None:
+        return TradingCoreError(f"{path}: row {bad[0]}: not UTF-8 text ({bad[1]})")
+    return TradingCoreError(f"{path}: cannot read CSV ({str(exc).splitlines()[0]})")
+
+
+def _first_bad_utf8(path: Path, from_row: int) -> tuple[int, str] | None:
+    """The first physical row from `from_row` on that is not UTF-8 (only on the error path: it rereads)."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number >= from_row:
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    return number, exc.reason
+    return None
+
+
 def _physical(np: Any, logical: Any, blank: list[int], bad: list[tuple[int, str]]) -> Any:
     """Physical row numbers of pyarrow's rows, given the physical rows it skipped.
 
@@ -152,10 +179,14 @@ def _jsonl(path: Path) -> Iterator[RawBatch]:
     import numpy as np
     import pyarrow as pa
 
-    with path.open(encoding="utf-8") as handle:
+    with path.open("rb") as handle:  # bytes, decoded line by line: a bad byte is named by its line
         dicts: list[dict[str, object]] = []
         numbers: list[int] = []
-        for number, line in enumerate(handle, start=1):
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise TradingCoreError(f"{path}: line {number}: not UTF-8 text ({exc.reason})") from None
             if not line.strip():
                 continue
             try:

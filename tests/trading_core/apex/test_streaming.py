@@ -202,3 +202,52 @@ def test_fixtures_read_the_same_streamed_in_tiny_batches(monkeypatch: pytest.Mon
         tiny = read_journal(path, instruments=policy().instruments)
         monkeypatch.setattr(sources, "CSV_BLOCK_BYTES", 2048)
         assert _columns(tiny) == _columns(whole), path.name
+
+
+def test_a_parquet_file_from_pandas_reads_the_vectorised_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = sample(200)
+    nan = float("nan")
+    table = {
+        "ts": pa.array(np.array([r["ts"].removesuffix("Z") for r in rows], "datetime64[us]")).cast(
+            pa.timestamp("us", tz="UTC")
+        ),
+        "kind": pa.array([r["kind"] for r in rows]).dictionary_encode(),
+        "symbol": pa.array([r["symbol"] for r in rows]).dictionary_encode(),
+        "qty": [float(r["qty"]) if r["qty"] else nan for r in rows],  # floats with NaN for marks, as pandas writes
+        "price": [float(r["price"]) for r in rows],
+        "fee": [float(r["fee"]) if r["fee"] else nan for r in rows],
+    }
+    pq.write_table(pa.table(table), tmp_path / "pandas.parquet")
+    text = read_journal(write(rows, tmp_path / "journal.csv"), instruments=policy().instruments)
+    monkeypatch.setattr(convert, "_slow", lambda *args: pytest.fail("a clean file took the row-by-row path"))
+    assert _columns(read_journal(tmp_path / "pandas.parquet", instruments=policy().instruments)) == _columns(text)
+    first_fill = next(k for k, r in enumerate(rows) if r["kind"] == "fill")
+    table["fee"][first_fill] = nan
+    pq.write_table(pa.table(table), tmp_path / "bad.parquet")
+    monkeypatch.undo()
+    monkeypatch.setattr(sources, "PARQUET_BATCH_ROWS", 41)
+    with pytest.raises(TradingCoreError, match=r"bad\.parquet: row \d+: fee: expected a finite number"):
+        read_journal(tmp_path / "bad.parquet", instruments=policy().instruments)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "journal.jsonl",
+            b'{"ts": "2026-03-10T14:00:00Z", "kind": "payout"}\n{"ts": "\xff"}\n',
+            "line 2: not UTF-8 text",
+        ),
+        ("journal.csv", b"ts,kind,symbol,qty,price,fee\n2026-03-10T14:00:00Z,mark,E\xffS,,5000,\n", "row 2: not UTF-8"),
+        ("journal.csv", b"ts,ki\xffnd,symbol,qty,price,fee\n", "row 1: not UTF-8 text"),
+    ],
+)
+def test_bytes_that_are_not_utf8_are_one_line(name: str, content: bytes, message: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(TradingCoreError, match=message) as err:
+        read_journal(path, instruments=policy().instruments)
+    assert "\n" not in str(err.value)
