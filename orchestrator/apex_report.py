@@ -1,8 +1,10 @@
 """Turn the Apex rule engine's result into a `droid-report/1` RunReport.
 
-Each violation becomes a finding carrying the contract's extra fields (`event_index`, `ts`, `value`,
-`limit`, `trading_day`); its location is the journal file and, for CSV and JSON Lines, the line of
-the offending row, so SARIF viewers and editors can jump to it.
+Each violation listed becomes a finding carrying the contract's extra fields (`event_index`, `ts`,
+`value`, `limit`, `trading_day`); its location is the journal file and, for CSV and JSON Lines, the
+line of the offending row, so SARIF viewers and editors can jump to it. The listing may be bounded
+(the first N per rule); the `apex` object counts every violation (`violation_counts`) and says
+whether the list is cut (`truncated`), which rule set judged, and how the others would (docs/journal.md).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from droids.core.models import Finding, RuleSpec, RunReport, Severity, fingerprint
 from droids.core.version import VERSION
@@ -35,8 +38,13 @@ def _line(journal: Path, event_index: int) -> int | None:
     return None
 
 
-def apex_report(result, journal: Path, display_path: str, repo: Path, started: float) -> RunReport:
-    """A RunReport whose findings are the violations of `result` (a ComplianceResult)."""
+def apex_report(
+    result, journal: Path, display_path: str, repo: Path, started: float, judged: dict[str, Any] | None = None
+) -> RunReport:
+    """A RunReport whose findings are the violations of `result` (a ComplianceResult) listed in it.
+
+    `judged` adds to the `apex` object: `judged_by`, `listed_per_rule`, `other_rulesets`.
+    """
     findings = [
         Finding(
             rule=v.rule,
@@ -57,6 +65,12 @@ def apex_report(result, journal: Path, display_path: str, repo: Path, started: f
         )
         for v in result.violations
     ]
+    apex = {
+        **result.summary.to_dict(),
+        "violation_counts": dict(sorted(result.counts.items())),
+        "truncated": result.truncated,
+        **(judged or {}),
+    }
     return RunReport(
         tool_version=VERSION,
         mode="run",
@@ -68,6 +82,6 @@ def apex_report(result, journal: Path, display_path: str, repo: Path, started: f
         findings=findings,
         rules=apex_rule_specs(),
         block_at=Severity.MEDIUM,  # any violation blocks: medium is the lowest APX severity
-        verdict="block" if findings else "pass",
-        extra={"apex": result.summary.to_dict(), "events": result.events},
+        verdict="pass" if result.passed else "block",
+        extra={"apex": apex, "events": result.events},
     )

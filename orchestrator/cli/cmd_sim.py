@@ -25,7 +25,12 @@ def run(
     out: Annotated[Path | None, typer.Option(help="Output folder (default .droid/sim/<UTC time>/).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="text or json")] = None,
 ) -> None:
-    """Write journal.csv and equity.csv; exit 1 when the journal breaks an Apex rule."""
+    """Write journal.csv and equity.csv; exit 1 when the journal breaks an account rule of the Apex policy.
+
+    Consistency (APX004) decides a payout, not the account: the summary says whether a payout could
+    be requested after the run; it fails the run only through a payout request, which the simulator
+    does not make.
+    """
     from trading_core.sim import run_simulation
 
     session: Session = ctx.obj.with_output(fmt, None)
@@ -47,13 +52,15 @@ def _stamp() -> str:
 
 def _text(s: dict) -> str:
     lines = [
-        f"{s['days']} day(s), seed {s['seed']}, {s['ruleset']} on {s['account']}: {s['ticks']:,} ticks "
-        f"({s['rejected_ticks']} rejected), {s['trades']} trades, {s['fills']} fills",
+        f"simulated {s['days']} trading day(s) of generated market (random seed {s['seed']}): {s['ticks']:,} ticks "
+        f"({s['rejected_ticks']} rejected) at {s['ticks_per_s']:,} ticks/s, {s['trades']} trades, {s['fills']} fills",
         f"equity {s['start_equity']:,.2f} -> {s['final_equity']:,.2f} (profit {s['total_profit']:,.2f}; "
         f"fees {s['fees']:,.2f}, slippage {s['slippage']:,.2f})",
-        f"apex check: {s['apex_check']}",
+        f"apex check of journal.csv under rule set {s['ruleset']}, account {s['account']}: {s['apex_check']}",
     ]
     lines += [f"  {v['rule']} event {v['event_index']} ({v['trading_day']}): {v['message']}" for v in s["violations"]]
+    if s.get("payout"):
+        lines.append(f"payout (information, not a rule): {s['payout']['reason']}")
     lines.append(f"files: {s['out_dir']}/ (journal.csv, equity.csv, trades.csv, risk_events.csv)")
     return "\n".join(lines)
 

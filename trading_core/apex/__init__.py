@@ -7,9 +7,12 @@ Public API (what `droid apex check` and the droids call)::
     policy = load_apex_policy(policies_dir, ruleset="seed", account="50k")  # None -> the file's default
     journal = read_journal(path, instruments=policy.instruments, sort=False)  # .csv / .parquet / .jsonl
     result = evaluate(journal, policy)  # -> ComplianceResult
+    # any size: chunks of ~1M events, several rule sets of one account in one pass
+    results = evaluate_chunks(journal_chunks(path, instruments=...), [policy, other], keep=100)
     result.violations  # tuple[Violation]: rule, severity, title, event_index, ts, trading_day,
                        #   value, limit, message, symbol, fix   (Violation.to_dict())
-    result.summary     # ApexSummary: the report's `apex` object (ApexSummary.to_dict())
+    result.summary     # ApexSummary: the report's `apex` object (ApexSummary.to_dict()), with `payout`
+    result.counts      # rule -> number of violations (all of them, also those beyond `keep`)
     result.passed      # False -> exit 1
 
     guard = ApexGuard(policy)
@@ -24,8 +27,8 @@ Public API (what `droid apex check` and the droids call)::
   percentage thresholds are compared as scaled integers (spec.py). numpy int64 in `evaluate`, Python
   ints in the guard, the same formulas in both.
 
-Importing this package is light: numpy loads on the first `read_journal`/`evaluate`, pyarrow only to
-read Parquet.
+Importing this package is light: numpy loads on the first `read_journal`/`evaluate`, pyarrow on the
+first journal file read.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from trading_core.apex.result import ApexSummary, ComplianceResult, Violation
 from trading_core.apex.rules import RULES, RuleInfo
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
 
     from trading_core.apex.guard import Action, Allow, ApexGuard, Deny, GuardState, Order
@@ -51,17 +55,38 @@ if TYPE_CHECKING:
 
 
 def read_journal(path: Path | str, *, instruments: Instruments, sort: bool = False) -> Journal:
-    """Read a CSV / Parquet / JSON Lines journal (by extension); see journal_files.py for row numbering."""
+    """Read a CSV / Parquet / JSON Lines journal (by extension) whole; see journal_files.py for row numbering."""
     from trading_core.apex.journal_files import read_journal as _read
 
     return _read(path, instruments=instruments, sort=sort)
 
 
-def evaluate(journal: Journal, policy: ApexPolicy) -> ComplianceResult:
-    """Check a journal against one policy (vectorised)."""
+def journal_chunks(path: Path | str, *, instruments: Instruments, sort: bool = False) -> Iterator[Journal]:
+    """The same journal streamed in chunks of events (memory does not grow with the file, unless `sort`)."""
+    from trading_core.apex.journal_files import journal_chunks as _chunks
+
+    return _chunks(path, instruments=instruments, sort=sort)
+
+
+def evaluate(
+    journal: Journal, policy: ApexPolicy, *, payout_at_end: bool = False, keep: int | None = None
+) -> ComplianceResult:
+    """Check a journal against one policy (vectorised). `payout_at_end`: judge APX004 as for a payout
+    requested after the last event; `keep`: list at most that many violations per rule (all counted)."""
     from trading_core.apex.evaluate import evaluate as _evaluate
 
-    return _evaluate(journal, policy)
+    return _evaluate(journal, policy, payout_at_end=payout_at_end, keep=keep)
+
+
+def evaluate_chunks(
+    chunks: Iterable[Journal], policies: list[ApexPolicy], *, payout_at_end: bool = False, keep: int | None = None
+) -> list[ComplianceResult]:
+    """Check a streamed journal under several rule sets of one account in one pass (one result each)."""
+    from trading_core.apex.evaluate import evaluate_chunks as _evaluate_chunks
+    from trading_core.apex.spec import compile_spec
+
+    specs = [compile_spec(p) for p in policies]
+    return _evaluate_chunks(chunks, specs, payout_at_end=payout_at_end, keep=keep)
 
 
 _GUARD_NAMES = {"Action", "Allow", "ApexGuard", "Deny", "GuardState", "Order"}
@@ -90,6 +115,8 @@ __all__ = [
     "RuleInfo",
     "Violation",
     "evaluate",
+    "evaluate_chunks",
+    "journal_chunks",
     "list_accounts",
     "list_rulesets",
     "load_apex_policy",

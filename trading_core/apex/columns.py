@@ -12,6 +12,11 @@ exposure, correlated long / short totals) is kept per fill (`Fills`), typically 
 sweep.py computes all of it in two walks over the journal. The magnitudes are checked before any
 result is used (`check_fits`); a journal that could overflow int64 is refused rather than answered
 wrongly.
+
+`LedgerStream` does this chunk by chunk for a streamed journal: the sweeps carry positions, prices,
+equity and its peak from one chunk to the next, and each `LedgerChunk` also carries what the chunk
+cannot see (the equity, positions, exposure and trading day just before it). None of it depends on
+the rule set, so one ledger serves every rule set a journal is judged under.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trading_core.apex.journal import Journal
+from trading_core.apex.session import DayBounds, SessionCalendar, day_spans
 from trading_core.apex.spec import ApexSpec
 from trading_core.apex.sweep import EquitySweep, FillSweep, small_codes
 from trading_core.errors import TradingCoreError
@@ -58,21 +64,24 @@ class Fills:
     grows: np.ndarray  # bool: the fill opens or increases its symbol's position (a flip opens)
     opposite: np.ndarray  # contracts on the other side of the fill's correlation group after it
     by_symbol: list[np.ndarray]  # per symbol code: indices into these arrays, ascending
+    start_position: tuple[int, ...] = ()  # per symbol code: its position before the chunk (0: none)
+    start_exposure: int = 0  # weighted exposure before the chunk
 
     def exposure_before(self, index: np.ndarray) -> np.ndarray:
         """Exposure before the fills at `index`: after the fill before (it only changes at fills)."""
-        return np.where(index > 0, self.exposure[np.maximum(index - 1, 0)], 0)
+        return np.where(index > 0, self.exposure[np.maximum(index - 1, 0)], self.start_exposure)
 
     def held_after(self, code: int, done: np.ndarray) -> np.ndarray:
         """Position of symbol `code` once the first `done` fills have happened."""
         mine = self.by_symbol[code]
+        start = self.start_position[code] if code < len(self.start_position) else 0
         if not mine.size:
-            return np.zeros(len(done), np.int64)
+            return np.full(len(done), start, np.int64)
         k = np.searchsorted(mine, done) - 1  # this symbol's last fill among them
-        return np.where(k >= 0, self.own_after[mine[np.maximum(k, 0)]], 0)
+        return np.where(k >= 0, self.own_after[mine[np.maximum(k, 0)]], start)
 
     def position_at(self, code: int, positions: np.ndarray) -> np.ndarray:
-        """Position of symbol `code` after the events at `positions` (0 before its first fill)."""
+        """Position of symbol `code` after the events at `positions` (its start position before its first fill)."""
         return self.held_after(code, np.searchsorted(self.at, positions, side="right"))
 
     def next_open(self, code: int, done: np.ndarray) -> np.ndarray:
@@ -94,54 +103,129 @@ def _first_from(ascending: np.ndarray, bounds: np.ndarray, none: int) -> np.ndar
     return found
 
 
-def new_highs(equity: np.ndarray) -> np.ndarray:
-    """Positions where equity exceeds every equity before (position 0 included)."""
-    peak = np.maximum.accumulate(equity)
-    return np.concatenate(([0], np.flatnonzero(equity[1:] > peak[:-1]) + 1))
+@dataclass(frozen=True)
+class LedgerChunk:
+    """One chunk's ledger columns and the running state just before it (positions are chunk-local)."""
+
+    journal: Journal
+    offset: int  # position of the chunk's first event in the whole journal
+    equity: np.ndarray  # money units after each event
+    highs: np.ndarray  # positions where equity exceeds every equity before (earlier chunks included)
+    peak: int  # highest equity so far, this chunk included
+    peak_before: int  # highest equity before the chunk (-2**63 before the first)
+    equity_before: int  # equity after the previous event (the start before the first)
+    fills: Fills
+    days: list[DayBounds]  # trading days with events in this chunk, in order
+    day_first: np.ndarray  # per day: first event position
+    day_last: np.ndarray  # per day: last event position
+    sod_equity: np.ndarray  # per day: equity at the previous day's last event (the start on the first day)
+    best_sod_before: int  # highest start-of-day equity of the days before this chunk's first (and the start)
+    prev_day: DayBounds | None  # trading day of the event before the chunk
+    day_low_before: int | None  # lowest equity of days[0] before the chunk, when the day began earlier
+
+    @property
+    def continuing(self) -> bool:
+        """The chunk's first trading day began in an earlier chunk."""
+        return self.day_low_before is not None
 
 
-def ledger_columns(journal: Journal, spec: ApexSpec) -> tuple[np.ndarray, np.ndarray, int, Fills]:
-    """Equity after every event (money units), the positions of new equity highs, the highest, the fills.
+class LedgerStream:
+    """Equity, fills and trading days of a journal fed chunk by chunk (`run`), carrying state across."""
 
-    Call `check_equity_fits` on equity's range before scaling it.
-    """
-    src, sym = journal.source, small_codes(journal)
-    sweep, fills = EquitySweep(journal, spec, sym).run(), _fills(journal, spec, sym)
-    bounds = _pnl_bounds(sweep, fills)
-    for bound in bounds:
-        check_fits("P&L", bound, src)
-    fee = journal.fee_units
-    largest = max(bounds, default=0) + max(int(fee.max()), -int(fee.min()))
-    if abs(spec.start) + len(journal) * largest < INT64_SAFE:  # no partial sum can have left int64
-        return sweep.values, np.concatenate(sweep.records), sweep.peak, fills
-    # the sums might not fit: bound them in float first, as a whole, before summing exactly
-    change = EquitySweep(journal, spec, sym, cumulate=False).run().values
-    running = np.cumsum(change, dtype=np.float64)  # no single change overflows; this bounds their sums
-    check_fits("equity", int(max(running.max(), -running.min()) * 4 * spec.dd.scale) + 2**53, src)
-    change[0] += spec.start
-    equity = np.cumsum(change, out=change)
-    return equity, new_highs(equity), int(equity.max()), fills
+    def __init__(self, spec: ApexSpec, calendar: SessionCalendar) -> None:
+        self.spec, self.calendar = spec, calendar
+        self.equity_sweep, self.fill_sweep = EquitySweep(spec), FillSweep(spec)
+        self.offset = 0
+        self.prev_day: DayBounds | None = None
+        self.sod = spec.start  # start-of-day equity of the last day seen
+        self.best_sod = spec.start  # highest start-of-day equity up to the last day seen
+        self.day_low: int | None = None  # lowest equity of the last day seen
 
+    def run(self, journal: Journal) -> LedgerChunk:
+        eq, fs = self.equity_sweep, self.fill_sweep
+        eq.grow(journal.symbols)
+        fs.grow(journal.symbols)
+        state, equity_before, peak_before = eq.state(), eq.equity, eq.peak
+        start_position, start_exposure = tuple(fs.position), fs.exposure
+        sym = small_codes(journal)
+        eq.run(journal, sym)
+        columns = fs.run(journal, sym).columns
+        fills = Fills(
+            **columns,
+            by_symbol=symbol_groups(columns["sym"], len(journal.symbols)),
+            start_position=start_position,
+            start_exposure=start_exposure,
+        )
+        equity, highs = self._equity(journal, fills, state, equity_before, peak_before)
+        days, day_first = day_spans(self.calendar, journal.ts_us)
+        day_last = np.append(day_first[1:], len(journal)) - 1
+        continuing = self.prev_day is not None and days[0].day == self.prev_day.day
+        sod = np.concatenate(([self.sod if continuing else equity_before], equity[day_last][:-1]))
+        chunk = LedgerChunk(
+            journal=journal,
+            offset=self.offset,
+            equity=equity,
+            highs=highs,
+            peak=eq.peak,
+            peak_before=peak_before,
+            equity_before=equity_before,
+            fills=fills,
+            days=days,
+            day_first=day_first,
+            day_last=day_last,
+            sod_equity=sod,
+            best_sod_before=self.best_sod,
+            prev_day=self.prev_day,
+            day_low_before=self.day_low if continuing else None,
+        )
+        low = int(equity[day_first[-1] :].min())
+        self.day_low = min(low, self.day_low) if continuing and len(days) == 1 and self.day_low is not None else low
+        self.best_sod = max(self.best_sod, int(sod.max()))
+        self.sod, self.prev_day, self.offset = int(sod[-1]), days[-1], self.offset + len(journal)
+        return chunk
 
-def _fills(journal: Journal, spec: ApexSpec, sym: np.ndarray) -> Fills:
-    columns = FillSweep(journal, spec, sym).run().columns
-    return Fills(**columns, by_symbol=symbol_groups(columns["sym"], len(journal.symbols)))
+    def _equity(
+        self, journal: Journal, fills: Fills, state: tuple[object, ...], before: int, peak_before: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Equity of the chunk and its new highs, proved free of int64 overflow first."""
+        src, eq = journal.source, self.equity_sweep
+        bounds = _pnl_bounds(eq, fills)
+        for bound in bounds:
+            check_fits("P&L", bound, src)
+        fee = journal.fee_units
+        largest = max(bounds, default=0) + max(int(fee.max()), -int(fee.min()))
+        if abs(before) + len(journal) * largest < INT64_SAFE:  # no partial sum can have left int64
+            highs = np.concatenate(eq.records) if eq.records else np.zeros(0, np.int64)
+            return eq.values, highs
+        # the sums might not fit: walk again without summing, and bound the sums in float first
+        eq.restore(state)
+        change = eq.run(journal, small_codes(journal), cumulate=False).values
+        running = np.cumsum(change, dtype=np.float64) + float(before)  # no single change overflows
+        check_fits("equity", int(max(running.max(), -running.min()) * 4 * self.spec.dd.scale) + 2**53, src)
+        change[0] += before
+        equity = np.cumsum(change, out=change)
+        running_peak = np.maximum(np.maximum.accumulate(equity), peak_before)
+        highs = np.flatnonzero(equity > np.concatenate(([peak_before], running_peak[:-1])))
+        eq.equity, eq.peak = int(equity[-1]), int(running_peak[-1])
+        return equity, highs
 
 
 def _pnl_bounds(sweep: EquitySweep, fills: Fills) -> list[int]:
     """Per symbol: |position held before an event| x price range x tick value bounds any one P&L change.
 
-    The positions held before a symbol's events are 0 (before its first) and the positions after each
-    of its events but the last; positions change only at fills, so the fills' positions tell.
+    The positions held before a symbol's events in this chunk are its start position and the
+    positions after each of its fills but the one at its last event here (that one is held before
+    the next chunk's events, which count it as their start position). Positions change only at fills.
     """
     bounds = []
     for code, mine in enumerate(fills.by_symbol):
         prices = sweep.price_range[code]
-        if prices is None:
-            continue
+        if prices is None or sweep.last_at[code] < 0:
+            continue  # no event of this symbol in the chunk: no P&L change of it here
         if mine.size and fills.at[mine[-1]] == sweep.last_at[code]:
-            mine = mine[:-1]  # the position after the symbol's last event is held before none
+            mine = mine[:-1]
         held = fills.own_after[mine]
-        most = max(0, int(held.max()), -int(held.min())) if held.size else 0
+        start = abs(fills.start_position[code]) if code < len(fills.start_position) else 0
+        most = max(start, int(held.max()), -int(held.min())) if held.size else start
         bounds.append(most * (prices[1] - prices[0]) * sweep.tick_value[code])
     return bounds

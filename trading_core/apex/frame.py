@@ -1,4 +1,4 @@
-"""The vectorised ledger: a whole journal replayed at once into numpy int64 columns.
+"""What the rules read: one chunk of the journal with its ledger columns and one rule set's thresholds.
 
 What is kept per event is only equity (columns.py); everything else lives where it changes:
 positions and exposure per fill (`Fills`), the high-water mark and the drawdown threshold per run of
@@ -6,36 +6,64 @@ one high-water mark (runs.py), trading days as contiguous spans of events (`day_
 since timestamps are sorted). Rules ask for the few events they report on; per-day questions
 ("the first such event of this trading day") are binary searches over those spans, not passes over
 the journal. The integers are the ones the event-by-event ledger computes, to the unit.
+
+A streamed journal is judged chunk by chunk. What a rule must know from before the chunk is in the
+frame: the ledger's carried state (`ledger`: positions, exposure, equity and trading day before it,
+the lowest equity of a day that began earlier) and the rule's own `memory` from the previous chunk
+(an episode still open, the account already blown). Positions are chunk-local; `offset` places them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
-from trading_core.apex.columns import Fills, check_equity_fits, ledger_columns
+from trading_core.apex.columns import Fills, LedgerChunk, check_equity_fits
 from trading_core.apex.journal import Journal
 from trading_core.apex.rules.base import DayClose
 from trading_core.apex.runs import Runs, eod_runs, intraday_runs
-from trading_core.apex.session import DayBounds, SessionCalendar
+from trading_core.apex.session import DayBounds
 from trading_core.apex.spec import ApexSpec
 
 
 @dataclass(frozen=True)
 class Frame:
     spec: ApexSpec
-    journal: Journal
-    days: list[DayBounds]  # the trading days that have events, in order
-    day_first: np.ndarray  # per day: first event position
-    day_last: np.ndarray  # per day: last event position
-    equity: np.ndarray  # money units after each event
-    high: int  # highest equity seen, and never below the start (the summary's peak)
+    ledger: LedgerChunk
     runs: Runs  # the high-water mark and threshold, per run of events that share them
-    fills: Fills  # positions and exposure, per fill
-    sod_equity: np.ndarray  # per day: equity at the previous close (start-of-day equity)
+    memory: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> what it carried over
+
+    @property
+    def journal(self) -> Journal:
+        return self.ledger.journal
+
+    @property
+    def days(self) -> list[DayBounds]:
+        return self.ledger.days
+
+    @property
+    def day_first(self) -> np.ndarray:
+        return self.ledger.day_first
+
+    @property
+    def day_last(self) -> np.ndarray:
+        return self.ledger.day_last
+
+    @property
+    def equity(self) -> np.ndarray:
+        return self.ledger.equity
+
+    @property
+    def fills(self) -> Fills:
+        return self.ledger.fills
+
+    @property
+    def sod_equity(self) -> np.ndarray:
+        return self.ledger.sod_equity
 
     @property
     def n(self) -> int:
@@ -76,52 +104,27 @@ class Frame:
         return range(len(self.journal.symbols))
 
     def closes(self) -> list[DayClose]:
+        """Per trading day of the chunk: its last event so far (a day may go on in the next chunk)."""
         eq = self.equity[self.day_last].tolist()
-        prev = [self.spec.start, *eq[:-1]]
         rows = self.journal.row[self.day_last].tolist()
         tss = self.journal.ts_us[self.day_last].tolist()
-        pos = self.day_last.tolist()
+        pos = (self.day_last + self.ledger.offset).tolist()
         return [
             DayClose(b.day, r, t, e, e - p, k)
-            for b, r, t, e, p, k in zip(self.days, rows, tss, eq, prev, pos, strict=True)
+            for b, r, t, e, p, k in zip(self.days, rows, tss, eq, self.sod_equity.tolist(), pos, strict=True)
         ]
 
-    def fill_days(self) -> int:
-        """Trading days with at least one fill."""
+    def fill_day_flags(self) -> list[bool]:
+        """Per trading day of the chunk: whether it has a fill here."""
         first, end = self.fill_spans
-        return int(np.count_nonzero(end > first))
+        return (end > first).tolist()
 
 
-def day_spans(calendar: SessionCalendar, ts_us: np.ndarray) -> tuple[list[DayBounds], np.ndarray]:
-    """Sorted timestamps -> the trading days that occur and each one's first event position."""
-    first = calendar.trading_day(int(ts_us[0])).day
-    last = calendar.trading_day(int(ts_us[-1])).day
-    span = (last - first).days + 1
-    every = [calendar.bounds(first + dt.timedelta(days=k)) for k in range(span)]
-    starts = np.fromiter((b.start_us for b in every), dtype=np.int64, count=span)
-    # events before starts[k+1] belong to day k or earlier; ts is sorted, so boundaries suffice
-    begin = np.concatenate(([0], np.searchsorted(ts_us, starts[1:], side="left")))
-    present = np.flatnonzero(np.diff(np.append(begin, len(ts_us))))
-    return [every[k] for k in present], begin[present]
-
-
-def build_frame(journal: Journal, spec: ApexSpec, calendar: SessionCalendar) -> Frame:
-    n = len(journal)
-    equity, highs, high, fills = ledger_columns(journal, spec)
-    days, day_first = day_spans(calendar, journal.ts_us)
-    day_last = np.append(day_first[1:], n) - 1
-    sod_equity = np.concatenate(([spec.start], equity[day_last][:-1]))
-    runs = eod_runs(spec, equity, day_first, sod_equity) if spec.eod_trail else intraday_runs(spec, equity, highs)
-    check_equity_fits(spec, int(runs.low.min()), high, journal.source)
-    return Frame(
-        spec=spec,
-        journal=journal,
-        days=days,
-        day_first=day_first,
-        day_last=day_last,
-        equity=equity,
-        high=max(high, spec.start),
-        runs=runs,
-        fills=fills,
-        sod_equity=sod_equity,
-    )
+def build_frame(ledger: LedgerChunk, spec: ApexSpec, memory: dict[str, dict[str, Any]] | None = None) -> Frame:
+    equity = ledger.equity
+    if spec.eod_trail:
+        runs = eod_runs(spec, equity, ledger.day_first, ledger.sod_equity, ledger.best_sod_before)
+    else:
+        runs = intraday_runs(spec, equity, ledger.highs, max(ledger.peak_before, spec.start))
+    check_equity_fits(spec, int(runs.low.min()), max(ledger.peak, spec.start), ledger.journal.source)
+    return Frame(spec=spec, ledger=ledger, runs=runs, memory=memory or {})

@@ -27,7 +27,11 @@ from trading_core.apex.journal import Event
 from trading_core.apex.monitor import ApexMonitor
 from trading_core.apex.policy import ApexPolicy
 from trading_core.apex.result import ComplianceResult, Violation
-from trading_core.apex.rules import daily_loss, entry_cutoff, hedging, max_contracts, trailing_drawdown
+from trading_core.apex.rules import apx001_trailing_drawdown as trailing_drawdown
+from trading_core.apex.rules import apx003_entry_cutoff as entry_cutoff
+from trading_core.apex.rules import apx005_max_contracts as max_contracts
+from trading_core.apex.rules import apx006_hedging as hedging
+from trading_core.apex.rules import apx007_daily_loss as daily_loss
 from trading_core.apex.session import US_PER_S, iso_utc
 from trading_core.apex.spec import ApexSpec, compile_spec
 from trading_core.market.money import fmt_money

@@ -2,9 +2,11 @@
 
 A journal row becomes: time in int microseconds UTC, kind (fill or mark), instrument root, signed
 whole contracts, price in integer ticks of the instrument, fee in money units (1/10,000 of the
-currency). Row validation lives here and is shared by every file reader (journal_files.py) and by
-`make_event`, so a live event and a file row obey the same rules. Timestamps keep microsecond
-precision (finer digits are dropped by the ISO parser).
+currency). A `payout` row is a payout request (docs/journal.md): only its time counts, it moves no
+money, and it is kept apart from the events (`Journal.payouts`). Row validation lives here and is
+shared by every file reader (the vectorised readers fall back to it for any batch they cannot prove
+clean) and by `make_event`, so a live event and a file row obey the same rules. Timestamps keep
+microsecond precision (finer digits are dropped by the ISO parser).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 REQUIRED_COLUMNS = ("ts", "kind", "symbol", "qty", "price")
 OPTIONAL_COLUMNS = ("fee",)
-KINDS = ("fill", "mark")
+KINDS = ("fill", "mark", "payout")
 
 
 class RowError(ValueError):
@@ -34,6 +36,15 @@ class RowError(ValueError):
     def __init__(self, column: str, message: str) -> None:
         super().__init__(message)
         self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class Payout:
+    """A payout request: its 0-based data row, its time, and how many events of the journal precede it."""
+
+    index: int
+    ts_us: int
+    before: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +96,20 @@ def _number(column: str, value: object) -> Decimal:
         raise RowError(column, str(exc)) from None
 
 
-def parse_row(raw: Mapping[str, object], instruments: Instruments, index: int) -> Event:
-    """Validate one row (column name -> cell) into an Event; RowError names the bad column."""
-    for column in ("ts", "kind", "symbol", "price"):
+def parse_row(raw: Mapping[str, object], instruments: Instruments, index: int) -> Event | Payout:
+    """Validate one row (column name -> cell) into an Event or a Payout; RowError names the bad column."""
+    for column in ("ts", "kind"):
         if column not in raw:
             raise RowError(column, "missing column")
     kind = str(raw.get("kind") or "").strip().lower()
     if kind not in KINDS:
-        raise RowError("kind", f"expected 'fill' or 'mark', got {raw.get('kind')!r}")
+        raise RowError("kind", f"expected 'fill', 'mark' or 'payout', got {raw.get('kind')!r}")
     ts_us = parse_ts(raw.get("ts"))
+    if kind == "payout":
+        return Payout(index, ts_us)  # a request: symbol, qty, price and fee are not read
+    for column in ("symbol", "price"):
+        if column not in raw:
+            raise RowError(column, "missing column")
     symbol = str(raw.get("symbol") or "").strip()
     if symbol not in instruments:
         known = ", ".join(instruments.roots)
@@ -142,16 +158,19 @@ def make_event(
 ) -> Event:
     """Build one validated Event for the live path; TradingCoreError names the column."""
     try:
-        return parse_row(
+        event = parse_row(
             {"ts": ts, "kind": kind, "symbol": symbol, "qty": qty, "price": price, "fee": fee}, instruments, index
         )
     except RowError as exc:
         raise TradingCoreError(f"event: {exc.column}: {exc}") from None
+    if isinstance(event, Payout):
+        raise TradingCoreError("event: kind: a payout request is a journal row, not a live event")
+    return event
 
 
 @dataclass(frozen=True)
 class Journal:
-    """Validated events in processing order, as numpy columns."""
+    """Validated events in processing order, as numpy columns (one chunk of a streamed journal, or all of it)."""
 
     source: str
     symbols: tuple[str, ...]  # roots present, in order of first appearance
@@ -162,6 +181,7 @@ class Journal:
     price_ticks: np.ndarray  # int64
     fee_units: np.ndarray  # int64
     row: np.ndarray  # int64: 0-based data row in the source (differs from position after --sort)
+    payouts: tuple[Payout, ...] = ()  # payout requests; `before` counts this journal's events before each
 
     def __len__(self) -> int:
         return len(self.ts_us)
@@ -182,8 +202,8 @@ class Journal:
             yield Event(row, ts, "fill" if fill else "mark", syms[s], qty, price, fee)
 
     @classmethod
-    def from_events(cls, events: list[Event], *, source: str = "<events>") -> Journal:
-        """Columns from validated events (already in processing order)."""
+    def from_events(cls, events: list[Event], *, source: str = "<events>", payouts: tuple[Payout, ...] = ()) -> Journal:
+        """Columns from validated events (already in processing order); `payouts` carry their `before`."""
         import numpy as np
 
         if not events:
@@ -204,4 +224,5 @@ class Journal:
             price_ticks=col((e.price_ticks for e in events), np.int64),
             fee_units=col((e.fee_units for e in events), np.int64),
             row=col((e.index for e in events), np.int64),
+            payouts=payouts,
         )

@@ -1,21 +1,24 @@
 """The event-by-event face of the rules: feed events one at a time, read violations as they happen.
 
 `ApexMonitor.step(event)` updates the ledger, builds the `Step` view and runs every rule's `step`;
-`result()` closes the books (consistency, summary) into the same `ComplianceResult` that the
-vectorised `evaluate` returns for the same journal. `ApexGuard` is built on it.
+`request_payout(payout)` judges a payout request (APX004); `result()` closes the books (summary,
+payout eligibility, and with `payout_at_end` a request after the last event) into the same
+`ComplianceResult` that the vectorised `evaluate` returns for the same journal. `ApexGuard` is built
+on it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 from typing import Any
 
 from trading_core.apex import rules
-from trading_core.apex.journal import Event
+from trading_core.apex.journal import Event, Payout
 from trading_core.apex.ledger import Ledger
+from trading_core.apex.payout import PayoutWindow
 from trading_core.apex.result import ComplianceResult, Violation
-from trading_core.apex.rules import consistency
-from trading_core.apex.rules.base import DayClose, Step
+from trading_core.apex.rules.base import DayClose, Step, best_day
 from trading_core.apex.session import DayBounds, SessionCalendar
 from trading_core.apex.spec import ApexSpec
 from trading_core.apex.summary import sort_key, summarize
@@ -26,8 +29,10 @@ def _where(cond: Any, a: Any, b: Any) -> Any:
 
 
 class ApexMonitor:
-    def __init__(self, spec: ApexSpec, calendar: SessionCalendar | None = None) -> None:
+    def __init__(self, spec: ApexSpec, calendar: SessionCalendar | None = None, *, payout_at_end: bool = False) -> None:
         self.spec = spec
+        self.payout_at_end = payout_at_end
+        self.window = PayoutWindow(spec)
         self.calendar = calendar or SessionCalendar(spec.policy.session)
         self.ledger = Ledger(spec)
         self.memory: dict[str, dict[str, Any]] = {rule.RULE.id: {} for rule in rules.EVENT_RULES}
@@ -38,7 +43,7 @@ class ApexMonitor:
         self.events = 0
         self.fill_days: set[Any] = set()
         self.min_distance: int | None = None  # scaled
-        self._found: list[tuple[int, Violation]] = []
+        self._found: list[tuple[float, Violation]] = []
         self._sod = spec.start
         self._day_min: int | None = None
         self._last: tuple[int, int, int] | None = None  # (row, ts, position) of the last event
@@ -105,10 +110,19 @@ class ApexMonitor:
         self.min_distance = distance if self.min_distance is None else min(self.min_distance, distance)
         if e.kind == "fill":
             self.fill_days.add(bounds.day)
+        self.window.advance(bounds.day, ledger.equity, e.index, e.ts_us, self.events)
         self.bounds = bounds
         self._last = (e.index, e.ts_us, self.events)
         self.events += 1
         return found
+
+    def request_payout(self, p: Payout) -> list[Violation]:
+        """A payout request after the events so far: APX004 when consistency denies it."""
+        v = self.window.request(p.index, p.ts_us, self.calendar.trading_day(p.ts_us).day)
+        if v is None:
+            return []
+        self._found.append((self.events - 0.5, v))  # between the event before and the next one
+        return [v]
 
     @property
     def start_of_day_equity(self) -> int:
@@ -129,19 +143,18 @@ class ApexMonitor:
         self._close_day()
         self.closes = current
         found = list(self._found)
-        for v in consistency.finish(self.spec, closes, self.ledger.equity):
-            found.append((closes_position(closes, v), v))
+        end = self.window.at_end() if self.payout_at_end else None
+        if end is not None:
+            found.append(end)
         found.sort(key=lambda pv: sort_key(pv[1], pv[0]))
         summary = summarize(
             self.spec,
-            closes,
+            best_day(closes),
             final_equity=self.ledger.equity,
             peak=self.ledger.peak,
             min_distance=Fraction(self.min_distance, self.spec.dd.scale),
             trading_days=len(self.fill_days),
+            payout=self.window.status(),
         )
-        return ComplianceResult(tuple(v for _, v in found), summary, self.events)
-
-
-def closes_position(closes: list[DayClose], v: Violation) -> int:
-    return next(c.last_pos for c in closes if c.day.isoformat() == v.trading_day)
+        violations = tuple(v for _, v in found)
+        return ComplianceResult(violations, summary, self.events, dict(Counter(v.rule for v in violations)))

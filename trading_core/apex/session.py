@@ -98,3 +98,18 @@ class SessionCalendar:
         days = [every[k] for k in present]
         index = np.repeat(np.arange(len(present), dtype=np.int64), counts[present])
         return index, days
+
+
+def day_spans(calendar: SessionCalendar, ts_us: np.ndarray) -> tuple[list[DayBounds], np.ndarray]:
+    """Sorted timestamps -> the trading days that occur and each one's first event position."""
+    import numpy as np
+
+    first = calendar.trading_day(int(ts_us[0])).day
+    last = calendar.trading_day(int(ts_us[-1])).day
+    span = (last - first).days + 1
+    every = [calendar.bounds(first + dt.timedelta(days=k)) for k in range(span)]
+    starts = np.fromiter((b.start_us for b in every), dtype=np.int64, count=span)
+    # events before starts[k+1] belong to day k or earlier; ts is sorted, so boundaries suffice
+    begin = np.concatenate(([0], np.searchsorted(ts_us, starts[1:], side="left")))
+    present = np.flatnonzero(np.diff(np.append(begin, len(ts_us))))
+    return [every[k] for k in present], begin[present]

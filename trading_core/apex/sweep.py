@@ -4,7 +4,10 @@ Every quantity of the vectorised ledger is a running one (positions, equity, its
 exposure, correlated long totals). Computed one numpy pass at a time over a 10-million-event journal,
 each pass streams hundreds of MB through memory; walked in blocks of `BLOCK` events, all of a block's
 columns are computed while it sits in the CPU cache, and one block hands the next only a few running
-totals. The arithmetic is exactly that of columns.py's docstring, in int64 throughout.
+totals. The same running totals carry a streamed journal from one chunk to the next: a sweep object
+lives for the whole journal and `run(chunk)` continues where the previous chunk ended (symbols first
+seen in a later chunk are added then). The arithmetic is exactly that of columns.py's docstring, in
+int64 throughout.
 
 The two walks share nothing but the journal. (Run on two threads, they were slower on this shared
 2-core machine: under load the GIL hand-offs cost more than the second core gave.) With `cumulate`
@@ -31,24 +34,41 @@ def small_codes(journal: Journal) -> np.ndarray:
 
 
 class EquitySweep:
-    """Equity after every event, and where it makes a new high."""
+    """Equity after every event, and where it makes a new high; state carried from chunk to chunk."""
 
-    def __init__(self, journal: Journal, spec: ApexSpec, sym: np.ndarray, *, cumulate: bool = True) -> None:
-        self.journal, self.spec, self.sym, self.cumulate = journal, spec, sym, cumulate
-        k = len(journal.symbols)
-        self.tick_value = [spec.policy.instruments.tick_value_units(root) for root in journal.symbols]
-        self.position = [0] * k  # running state handed from block to block, per symbol
-        self.last_price: list[int | None] = [None] * k
-        self.price_range: list[tuple[int, int] | None] = [None] * k  # (min, max)
-        self.last_at = [-1] * k  # position of its last event
+    def __init__(self, spec: ApexSpec) -> None:
+        self.spec = spec
+        self.tick_value: list[int] = []  # per symbol code
+        self.position: list[int] = []  # running state handed from block to block, per symbol
+        self.last_price: list[int | None] = []
+        self.price_range: list[tuple[int, int] | None] = []  # (min, max) over every chunk so far
         self.equity = spec.start
         self.peak = -(2**63)
-        self.values = np.empty(len(journal), np.int64)  # equity after each event (changes if not cumulate)
-        self.records: list[np.ndarray] = []  # positions where equity exceeds every equity before
         self._scratch = [np.empty(BLOCK, np.int64) for _ in range(3)]
 
-    def run(self) -> EquitySweep:
-        n = len(self.journal)
+    def grow(self, symbols: tuple[str, ...]) -> None:
+        for root in symbols[len(self.position) :]:  # codes are handed out in order of first appearance
+            self.tick_value.append(self.spec.policy.instruments.tick_value_units(root))
+            self.position.append(0)
+            self.last_price.append(None)
+            self.price_range.append(None)
+
+    def state(self) -> tuple[object, ...]:
+        """The running totals, to walk a chunk again (columns.py's overflow fallback)."""
+        return (list(self.position), list(self.last_price), list(self.price_range), self.equity, self.peak)
+
+    def restore(self, state: tuple[object, ...]) -> None:
+        position, last_price, price_range, self.equity, self.peak = state  # type: ignore[assignment]
+        self.position, self.last_price, self.price_range = list(position), list(last_price), list(price_range)  # type: ignore[call-overload]
+
+    def run(self, journal: Journal, sym: np.ndarray, *, cumulate: bool = True) -> EquitySweep:
+        """Walk one chunk: `values` (equity after each event, or its changes without `cumulate`), `records`."""
+        self.grow(journal.symbols)
+        self.journal, self.sym, self.cumulate = journal, sym, cumulate
+        self.last_at = [-1] * len(self.position)  # position of each symbol's last event in this chunk
+        self.values = np.empty(len(journal), np.int64)
+        self.records: list[np.ndarray] = []  # positions where equity exceeds every equity before
+        n = len(journal)
         for start in range(0, n, BLOCK):
             self._block(start, min(n, start + BLOCK))
         return self
@@ -103,28 +123,44 @@ class EquitySweep:
 class FillSweep:
     """Per fill: where it is, the symbol's position before and after, exposure, the other side."""
 
-    def __init__(self, journal: Journal, spec: ApexSpec, sym: np.ndarray) -> None:
-        self.journal, self.sym = journal, sym
-        symbols, instruments = journal.symbols, spec.policy.instruments
-        self.weight = np.array([spec.weights[root] for root in symbols], np.int64)
+    def __init__(self, spec: ApexSpec) -> None:
+        self.spec = spec
+        self.symbols: tuple[str, ...] = ()
+        self.weight = np.zeros(0, np.int64)
+        self.groups: list[list[int]] = []
+        self.position: list[int] = []  # running state handed from block to block (and chunk to chunk)
+        self.exposure = 0
+        self.longs: list[int] = []  # per group: contracts long over its roots
+        self.nets: list[int] = []  # per group: net position over its roots
+
+    def grow(self, symbols: tuple[str, ...]) -> None:
+        if len(symbols) == len(self.symbols):
+            return
+        instruments = self.spec.policy.instruments
+        self.position += [0] * (len(symbols) - len(self.symbols))
+        self.symbols = symbols
+        self.weight = np.array([self.spec.weights[root] for root in symbols], np.int64)
         # correlation groups with two or more of the journal's roots (a root alone cannot hedge)
         members: dict[str, list[int]] = {}
         for code, root in enumerate(symbols):
             members.setdefault(instruments.group_of[root], []).append(code)
         self.groups = [codes for codes in members.values() if len(codes) > 1]
-        self.position = [0] * len(symbols)  # running state handed from block to block
-        self.exposure = 0
-        self.longs = [0] * len(self.groups)  # per group: contracts long over its roots
-        self.nets = [0] * len(self.groups)  # per group: net position over its roots
+        # a group's totals are functions of its roots' positions: a group that just gained its second
+        # root starts from the positions its first root already holds
+        self.longs = [sum(max(self.position[c], 0) for c in codes) for codes in self.groups]
+        self.nets = [sum(self.position[c] for c in codes) for codes in self.groups]
+
+    def run(self, journal: Journal, sym: np.ndarray) -> FillSweep:
+        """Walk one chunk into `columns` (per fill of the chunk); `position`, `exposure` carry on."""
+        self.grow(journal.symbols)
+        self.journal, self.sym = journal, sym
         count = int(np.count_nonzero(journal.is_fill))
         self.columns = {name: np.empty(count, np.int64) for name in ("at", "own_before", "own_after", "exposure")}
         self.columns["sym"] = np.empty(count, sym.dtype)
         self.columns["grows"] = np.empty(count, np.bool_)
         self.columns["opposite"] = np.zeros(count, np.int64)
         self._done = 0  # fills written so far
-
-    def run(self) -> FillSweep:
-        n = len(self.journal)
+        n = len(journal)
         for start in range(0, n, BLOCK):
             self._block(start, min(n, start + BLOCK))
         return self

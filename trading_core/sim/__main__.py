@@ -2,8 +2,9 @@
 
 Runs the bundled trading core offline on generated days and writes journal.csv, equity.csv,
 trades.csv and risk_events.csv into DIR (default .droid/sim/<UTC timestamp>/), then checks the
-journal with the Apex engine. Exit codes follow the contract: 0 the journal passes, 1 it has
-violations, 2 bad input (one line on stderr).
+journal with the Apex engine. Exit codes follow the contract: 0 the journal breaks no account rule,
+1 it has violations, 2 bad input (one line on stderr). Consistency (APX004) is judged only at a
+payout request, which a simulated run does not make: the summary states the payout eligibility.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(s, indent=2))
     else:
-        print(f"simulated {s['days']} day(s), seed {s['seed']}: {s['ticks']} ticks at {s['ticks_per_s']}/s")
+        print(
+            f"simulated {s['days']} trading day(s) of generated market (random seed {s['seed']}):"
+            f" {s['ticks']} ticks at {s['ticks_per_s']}/s"
+        )
         print(f"trades {s['trades']}, fills {s['fills']}, fees ${s['fees']:.2f}, slippage ${s['slippage']:.2f}")
         print(f"equity ${s['start_equity']:,.2f} -> ${s['final_equity']:,.2f} (profit ${s['total_profit']:,.2f})")
         lat = s["latency"]
@@ -51,9 +55,11 @@ def main(argv: list[str] | None = None) -> int:
             f"on_tick p50/p99 {lat['on_tick']['p50_us']:.1f}/{lat['on_tick']['p99_us']:.1f} us;"
             f" model p50/p99 {lat['model']['p50_us']:.1f}/{lat['model']['p99_us']:.1f} us"
         )
-        print(f"apex check ({s['ruleset']}, {s['account']}): {s['apex_check']}")
+        print(f"apex check under rule set {s['ruleset']}, account {s['account']}: {s['apex_check']}")
         for v in result.violations:
             print(f"  {v.rule} {v.trading_day}: {v.message}")
+        if result.payout is not None:
+            print(f"payout (information, not a rule): {result.payout.reason}")
         print(f"wrote {result.out_dir}/journal.csv, equity.csv, trades.csv, risk_events.csv")
     return 0 if result.passed else 1
 

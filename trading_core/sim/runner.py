@@ -2,7 +2,8 @@
 
     result = run_simulation(policies_dir, days=5, seed=7, out_dir=Path("out"))
     result.journal            # out/journal.csv: the contract's account journal
-    result.passed             # the journal re-read and checked by trading_core.apex.evaluate
+    result.passed             # the journal re-read (streamed) and checked by trading_core.apex: no account rule broken
+    result.payout             # could a payout be requested after the run (information: APX004 needs a request)
     result.summary()          # dict of the run's numbers (for the CLI's text and JSON output)
 
 `plans` (one `DayPlan` per day, for tests) forces the adversarial days: a late-session crash, a
@@ -18,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trading_core.apex import evaluate, load_apex_policy, read_journal
+from trading_core.apex import evaluate_chunks, journal_chunks, load_apex_policy
 from trading_core.apex.policy import load_apex_file
-from trading_core.apex.result import Violation
+from trading_core.apex.result import PayoutStatus, Violation
 from trading_core.data.faults import with_faults
 from trading_core.data.generator import generate_day, trading_days
 from trading_core.engine.config import StrategyPolicy, load_strategy
@@ -61,6 +62,7 @@ class SimResult:
     risk_counts: dict[str, int]
     violations: tuple[Violation, ...] = field(default=())
     checked: bool = False
+    payout: PayoutStatus | None = None
 
     @property
     def passed(self) -> bool:
@@ -94,6 +96,7 @@ class SimResult:
             "risk_events": self.risk_counts,
             "apex_check": ("pass" if self.passed else "fail") if self.checked else "skipped",
             "violations": [v.to_dict() for v in self.violations],
+            "payout": None if self.payout is None else self.payout.to_dict(),
         }
 
 
@@ -177,8 +180,10 @@ def run_simulation(
         writers.close()
     elapsed = time.perf_counter() - started
     violations: tuple[Violation, ...] = ()
+    payout = None
     if check and writers.rows["journal"]:
-        violations = evaluate(read_journal(out / "journal.csv", instruments=ins), apex).violations
+        (verdict,) = evaluate_chunks(journal_chunks(out / "journal.csv", instruments=ins), [apex])
+        violations, payout = verdict.violations, verdict.summary.payout
     counts = {f"{k}:{r}" if r else k: n for (k, r), n in sorted(engine.log.counts.items())}
     return SimResult(
         out_dir=out,
@@ -204,4 +209,5 @@ def run_simulation(
         risk_counts=counts,
         violations=violations,
         checked=check and writers.rows["journal"] > 0,
+        payout=payout,
     )

@@ -4,8 +4,8 @@ Each scenario is a seeded week of generated market days with forced adversarial 
 crashes, a runaway winning day, a feed full of bad ticks), run by `trading_core.sim.run_simulation`
 (engine + SENTINEL + the Apex guard + the simulated venue) and judged on the journal it writes,
 re-read and checked by `trading_core.apex.evaluate`. Five days each, except the two-day smoke run a
-pre-commit gate can afford: on a shorter journal the consistency rule (APX004) fails by arithmetic
-whatever the engine does (one profitable day is 100 % of the profit), so the smoke run exempts it.
+pre-commit gate can afford. Every account rule is judged on every scenario: consistency (APX004) is
+a payout rule, judged only at a payout request, which no scenario makes, so no scenario exempts it.
 
 A scenario's result is cached under a hash of everything it depends on: its definition, the source
 of the trading_core package that runs it, and the policy files it reads. Unchanged inputs are never
@@ -43,15 +43,6 @@ class Scenario:
     exempt: dict[str, str] = field(default_factory=dict)  # rule -> why this scenario does not judge it
 
 
-_CONSISTENCY_ON_LOSSES = (
-    "five crash days leave a small total profit, so the best day's share of it is large by arithmetic; "
-    "the consistency rule is judged on the other scenarios"
-)
-
-_CONSISTENCY_ON_TWO_DAYS = (
-    "on two days the best day is at least half of the profit by arithmetic; the five-day scenarios judge it"
-)
-
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "pre-commit-smoke",
@@ -60,7 +51,6 @@ SCENARIOS: tuple[Scenario, ...] = (
         (DayPlan(), DayPlan(crash=True)),
         "a normal day, then a late crash: the quick subset a pre-commit gate can afford",
         quick=True,
-        exempt={"APX004": _CONSISTENCY_ON_TWO_DAYS},
     ),
     Scenario("baseline-week", 5, 7, (), "the simulator's default week (policies/sim.yaml)"),
     Scenario(
@@ -69,7 +59,6 @@ SCENARIOS: tuple[Scenario, ...] = (
         7,
         (DayPlan(crash=True),) * 5,
         "a 2 % fall late in every session, into the deadline",
-        exempt={"APX004": _CONSISTENCY_ON_LOSSES},
     ),
     Scenario("runaway-first-day", 5, 7, (DayPlan(runaway=True),), "a first day the model wins far more than usual"),
     Scenario("faulty-feed", 5, 11, (DayPlan(faults_every=50),) * 5, "one bad tick in 50: NaN, crossed, out of order"),

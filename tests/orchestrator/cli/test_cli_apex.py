@@ -119,3 +119,114 @@ def test_unknown_preset_is_exit_2(tmp_path: Path, args: list[str], message: str)
     result = droid("apex", "check", str(JOURNALS / "clean_week.csv"), *args, cwd=tmp_path)
     assert result.code == 2
     assert message in result.err
+
+
+HEADER = "ts,kind,symbol,qty,price,fee"
+CONSISTENCY = (JOURNALS / "consistency.csv").read_text()  # best day 40 % of the profit
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "code", "rules"),
+    [
+        (CONSISTENCY, [], 0, []),  # no payout asked: consistency is information
+        (CONSISTENCY, ["--payout"], 1, [("APX004", 5)]),  # as if asked after the last event
+        (CONSISTENCY + "2026-03-18T16:00:00-04:00,payout,,,,\n", [], 1, [("APX004", 6)]),  # a recorded request
+    ],
+    ids=["information", "--payout", "payout row"],
+)
+def test_consistency_is_judged_only_at_a_payout_request(
+    tmp_path: Path, text: str, args: list[str], code: int, rules: list[tuple[str, int]]
+) -> None:
+    journal = tmp_path / "journal.csv"
+    journal.write_text(text)
+    result = droid("apex", "check", str(journal), *args, "--format", "json", cwd=tmp_path)
+    assert result.code == code, result.err
+    report = result.json()
+    assert [(f["rule"], f["event_index"]) for f in report["findings"]] == rules
+    payout = report["apex"]["payout"]
+    assert (payout["eligible"], payout["best_day_share"], payout["days_needed"]) == (False, 0.4, 1)
+    text_out = droid("apex", "check", str(journal), *args, cwd=tmp_path).out
+    assert "payout: no payout yet: best day 2026-03-18 made $400.00" in text_out
+
+
+def _wick(tmp_path: Path) -> Path:
+    """Up $5,000 intraday, then down to $49,500: 10 % below the intraday peak (seed) but far above an
+    end-of-day threshold of $2,500 (apex-4.0)."""
+    journal = tmp_path / "wick.csv"
+    journal.write_text(
+        f"{HEADER}\n2026-03-10T10:00:00-04:00,fill,ES,5,5000.00,0\n2026-03-10T10:30:00-04:00,mark,ES,,5020.00,\n"
+        "2026-03-10T11:00:00-04:00,mark,ES,,4998.00,\n2026-03-10T11:05:00-04:00,fill,ES,-5,4998.00,0\n"
+    )
+    return journal
+
+
+def test_the_text_names_the_rule_set_and_why_another_judges_differently(tmp_path: Path) -> None:
+    result = droid("apex", "check", str(_wick(tmp_path)), cwd=tmp_path)
+    assert result.code == 1, result.err
+    lines = result.out.splitlines()
+    assert any(line.startswith("judged by rule set seed (The seed documents") for line in lines)
+    at = lines.index("under apex-4.0 it passes (violations here -> there):")
+    explained = " ".join(lines[at + 1 :])
+    assert explained.startswith("  APX001 1 -> 0, APX010 1 -> 0, APX011 1 -> 0; drawdown: seed 10 % below the intraday")
+    assert "apex-4.0 $2,500.00 below the best session close (EOD)" in explained
+    assert "under apex-3.0: judged the same (fails)" in lines
+
+
+def test_json_lists_the_other_rule_sets_and_no_compare_skips_them(tmp_path: Path) -> None:
+    journal = str(_wick(tmp_path))
+    report = droid("apex", "check", journal, "--format", "json", cwd=tmp_path).json()
+    others = {o["ruleset"]: o for o in report["apex"]["other_rulesets"]}
+    assert others["apex-4.0"]["passed"] and not others["apex-3.0"]["passed"]
+    assert [d["rule"] for d in others["apex-4.0"]["differences"]] == ["APX001", "APX010", "APX011"]
+    assert report["apex"]["judged_by"].startswith("rule set seed")
+    bare = droid("apex", "check", journal, "--no-compare", "--format", "json", cwd=tmp_path).json()
+    assert bare["apex"]["other_rulesets"] == [] and bare["findings"] == report["findings"]
+
+
+def test_max_per_rule_bounds_the_list_and_counts_everything(tmp_path: Path) -> None:
+    rows = [HEADER]
+    for day in range(9, 14):  # a position held through the deadline on five days: APX002 five times
+        rows += [
+            f"2026-03-{day:02d}T16:00:00-04:00,fill,ES,1,5000.00,0",
+            f"2026-03-{day:02d}T17:10:00-04:00,fill,ES,-1,5000.00,0",
+        ]
+    journal = tmp_path / "journal.csv"
+    journal.write_text("\n".join(rows) + "\n")
+    report = droid("apex", "check", str(journal), "--max-per-rule", "2", "--format", "json", cwd=tmp_path)
+    assert report.code == 1
+    doc = report.json()
+    assert [f["rule"] for f in doc["findings"]] == ["APX002", "APX002"]
+    assert doc["apex"]["violation_counts"] == {"APX002": 5} and doc["apex"]["truncated"] is True
+    text = droid("apex", "check", str(journal), "--max-per-rule", "2", "--no-compare", cwd=tmp_path).out
+    assert "5 Apex violation(s) (the first 2 of each rule listed)" in text
+
+
+def _big(tmp_path: Path, n: int) -> list[str]:
+    """n mark rows a second apart: more than one streamed batch."""
+    return [HEADER] + [
+        f"2026-03-10T{10 + k // 3600:02d}:{k // 60 % 60:02d}:{k % 60:02d}Z,mark,ES,,5000.00," for k in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "spoil", "message"),
+    [
+        (40_000, lambda line: line.replace("5000.00", "5000.10"), "row 40002: price: 5000.10 is not a multiple"),
+        (30_000, lambda line: line.replace("T18:", "T09:"), "row 30002: ts: 2026-03-10T09:20:00Z is earlier"),
+    ],
+    ids=["bad cell", "disorder"],
+)
+def test_a_bad_row_deep_in_a_big_journal_is_exit_2_naming_it(tmp_path: Path, row: int, spoil, message: str) -> None:
+    lines = _big(tmp_path, 45_000)
+    lines[row + 1] = spoil(lines[row + 1])
+    journal = tmp_path / "big.csv"
+    journal.write_text("\n".join(lines) + "\n")
+    result = droid("apex", "check", str(journal), cwd=tmp_path)
+    assert result.code == 2, (result.out, result.err)
+    assert message in result.err and len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+
+
+def test_help_says_sort_holds_the_journal_in_memory(tmp_path: Path) -> None:
+    result = droid("apex", "check", "--help", cwd=tmp_path)
+    assert result.code == 0
+    assert "held in memory" in " ".join(result.out.split()) and "--payout" in result.out

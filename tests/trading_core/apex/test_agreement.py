@@ -1,7 +1,9 @@
 """Property: the vectorised `evaluate` and the event-by-event `ApexGuard` agree on random journals.
 
 Both must report the same violations (rule, event, day, value, limit, message) and the same summary,
-for every preset. Examples: 500 by default (the CI figure); `HYPOTHESIS_PROFILE=quick` runs 50.
+for every preset, with payout requests anywhere in the journal, whole or streamed in chunks of any
+size, and with `--payout` or without. Examples: 500 by default (the CI figure);
+`HYPOTHESIS_PROFILE=quick` runs 50.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.trading_core.apex.conftest import policy
-from trading_core.apex.evaluate import evaluate
+from tests.trading_core.apex.conftest import chunked, monitor_result, policy
+from trading_core.apex.evaluate import evaluate, evaluate_chunks
 from trading_core.apex.guard import ApexGuard
-from trading_core.apex.journal import Event, Journal
+from trading_core.apex.journal import Event, Journal, Payout
 from trading_core.apex.session import to_us
+from trading_core.apex.spec import compile_spec
 
 settings.register_profile("ci", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("quick", max_examples=50, deadline=None)
@@ -39,20 +42,26 @@ def journals(draw: st.DrawFn) -> Journal:
     ts = to_us(draw(st.sampled_from(STARTS))) + draw(st.integers(0, 86_400)) * 1_000_000
     price = dict(ROOTS)
     held = dict.fromkeys(ROOTS, 0)
-    events = []
-    for index in range(n):
+    events: list[Event] = []
+    payouts: list[Payout] = []
+    index = 0
+    for _ in range(n):
         ts += draw(GAPS_S) * 1_000_000
+        if draw(st.integers(0, 9)) == 0:  # a payout request between two events, now and then
+            payouts.append(Payout(index, ts, len(events)))
+            index += 1
         root = draw(st.sampled_from(list(ROOTS)))
         price[root] = max(1, price[root] + draw(st.integers(-60, 60)))
         if draw(st.booleans()):
             events.append(Event(index, ts, "mark", root, 0, price[root], 0))
-            continue
-        # sometimes flatten, so journals also have flat periods
-        flatten = held[root] and draw(st.integers(0, 3)) == 0
-        qty = -held[root] if flatten else draw(st.integers(-12, 12).filter(bool))
-        held[root] += qty
-        events.append(Event(index, ts, "fill", root, qty, price[root], draw(st.integers(0, 30_000))))
-    return Journal.from_events(events)
+        else:
+            # sometimes flatten, so journals also have flat periods
+            flatten = held[root] and draw(st.integers(0, 3)) == 0
+            qty = -held[root] if flatten else draw(st.integers(-12, 12).filter(bool))
+            held[root] += qty
+            events.append(Event(index, ts, "fill", root, qty, price[root], draw(st.integers(0, 30_000))))
+        index += 1
+    return Journal.from_events(events, payouts=tuple(payouts))
 
 
 @given(
@@ -65,4 +74,22 @@ def test_evaluate_and_guard_agree(journal: Journal, ruleset: str, account: str) 
     guard = ApexGuard(pol)
     for event in journal.events():
         guard.on_event(event)
-    assert guard.result() == evaluate(journal, pol)
+    whole = evaluate(journal, pol)
+    if not journal.payouts:
+        assert guard.result() == whole
+    assert monitor_result(journal, pol) == whole
+
+
+@given(
+    journal=journals(),
+    ruleset=st.sampled_from(["seed", "apex-3.0", "apex-4.0"]),
+    size=st.integers(1, 20),
+    payout_at_end=st.booleans(),
+)
+def test_chunks_of_any_size_agree_with_the_monitor(
+    journal: Journal, ruleset: str, size: int, payout_at_end: bool
+) -> None:
+    pol = policy(ruleset, "50k")
+    expected = monitor_result(journal, pol, payout_at_end=payout_at_end)
+    (got,) = evaluate_chunks(chunked(journal, size), [compile_spec(pol)], payout_at_end=payout_at_end)
+    assert got == expected

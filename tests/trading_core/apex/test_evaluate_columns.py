@@ -1,8 +1,9 @@
-"""The vectorised evaluate on long journals: blocks, runs and overflow guards agree with the event monitor.
+"""The vectorised evaluate on long journals: blocks, chunks, runs and overflow guards agree with the event monitor.
 
 test_agreement.py checks short hypothesis journals; these are longer numpy-made journals walked in
-small blocks (so every running total crosses many block edges), with rows reordered as `--sort`
-leaves them, and journals whose sizes push the int64 guards onto their slow path or into a refusal.
+small blocks and streamed in small chunks (so every running total and every rule's carry-over crosses
+many edges), with rows reordered as `--sort` leaves them, journals whose sizes push the int64 guards
+onto their slow path or into a refusal, and bounded listings.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import random
 import numpy as np
 import pytest
 
-from tests.trading_core.apex.conftest import policy
+from tests.trading_core.apex.conftest import chunked, policy
 from trading_core.apex import runs, sweep
-from trading_core.apex.evaluate import evaluate
+from trading_core.apex.evaluate import evaluate, evaluate_chunks
 from trading_core.apex.journal import Event, Journal
 from trading_core.apex.monitor import ApexMonitor
 from trading_core.apex.result import ComplianceResult
@@ -103,13 +104,13 @@ def test_sums_through_float_first_when_int64_sums_are_not_provably_safe(monkeypa
     # each change is bounded by 1e6 contracts x ~1e6 ticks x $12.50: fine alone, not 40 times over
     journal = _big_position_journal(1_000_000, 40)
     walked: list[bool] = []
-    init = sweep.EquitySweep.__init__
+    run = sweep.EquitySweep.run
 
-    def spy(self: sweep.EquitySweep, *args: object, **kwargs: bool) -> None:
+    def spy(self: sweep.EquitySweep, *args: object, **kwargs: bool) -> sweep.EquitySweep:
         walked.append(kwargs.get("cumulate", True))
-        init(self, *args, **kwargs)  # type: ignore[arg-type]
+        return run(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sweep.EquitySweep, "__init__", spy)
+    monkeypatch.setattr(sweep.EquitySweep, "run", spy)
     result = evaluate(journal, policy("seed"))
     assert walked == [True, False]  # the cheap proof failed, the float-checked path answered
     assert result == monitor_result(journal, "seed")
@@ -146,3 +147,42 @@ def test_iso_ts_is_iso_utc(seed: int) -> None:
     stamps = [rng.randrange(-(2**50), 2**52) for _ in range(2000)]
     stamps += [s - s % 1_000_000 for s in stamps[:200]] + [0, -1, 86_400_000_000]
     assert [iso_ts(s) for s in stamps] == [iso_utc(s) for s in stamps]
+
+
+@pytest.mark.parametrize(
+    ("seed", "ruleset", "size"), [(21, "seed", 97), (22, "apex-3.0", 500), (23, "apex-4.0", 64), (24, "seed", 1)]
+)
+def test_long_journals_streamed_in_chunks_equal_the_whole(seed: int, ruleset: str, size: int) -> None:
+    journal = long_journal(seed, 3000, reorder_rows=False)
+    whole = evaluate(journal, policy(ruleset))
+    assert evaluate_chunks(chunked(journal, size), [compile_spec(policy(ruleset))]) == [whole]
+    assert sum(whole.counts.values()) > 50  # every rule's carry-over is exercised at many chunk edges
+
+
+def test_several_rule_sets_in_one_pass_equal_one_at_a_time() -> None:
+    journal = long_journal(31, 3000, reorder_rows=False)
+    pols = [policy(name) for name in ("seed", "apex-3.0", "apex-4.0")]
+    together = evaluate_chunks(chunked(journal, 256), [compile_spec(p) for p in pols])
+    assert together == [evaluate(journal, p) for p in pols]
+
+
+@pytest.mark.parametrize("keep", [0, 1, 3])
+def test_the_listing_is_bounded_per_rule_and_every_violation_counted(keep: int) -> None:
+    journal = long_journal(41, 3000, reorder_rows=False)
+    whole = evaluate(journal, policy("seed"))
+    bounded = evaluate(journal, policy("seed"), keep=keep)
+    seen: dict[str, int] = {}
+    first = []
+    for v in whole.violations:  # the first `keep` of each rule, in processing order
+        seen[v.rule] = seen.get(v.rule, 0) + 1
+        if seen[v.rule] <= keep:
+            first.append(v)
+    assert bounded.violations == tuple(first)
+    assert bounded.counts == whole.counts == seen
+    assert bounded.truncated and not bounded.passed and bounded.summary == whole.summary
+
+
+def test_the_float_checked_path_also_carries_chunk_to_chunk() -> None:
+    journal = _big_position_journal(1_000_000, 40)
+    (got,) = evaluate_chunks(chunked(journal, 7), [compile_spec(policy("seed"))])
+    assert got == monitor_result(journal, "seed")

@@ -37,7 +37,11 @@ BAD_CSV = [
     ("fractional contracts", f"{HEADER}\n2026-03-10T10:00:00Z,fill,ES,1.5,5000,\n", "row 2: qty: fractional contracts"),
     ("zero contracts", f"{HEADER}\n2026-03-10T10:00:00Z,fill,ES,0,5000,\n", "row 2: qty: a fill needs a non-zero"),
     ("fill without qty", f"{HEADER}\n2026-03-10T10:00:00Z,fill,ES,,5000,\n", "row 2: qty: missing value"),
-    ("unknown kind", f"{HEADER}\n2026-03-10T10:00:00Z,order,ES,1,5000,\n", "row 2: kind: expected 'fill' or 'mark'"),
+    (
+        "unknown kind",
+        f"{HEADER}\n2026-03-10T10:00:00Z,order,ES,1,5000,\n",
+        "row 2: kind: expected 'fill', 'mark' or 'payout'",
+    ),
     ("negative fee", f"{HEADER}\n2026-03-10T10:00:00Z,fill,ES,1,5000,-1\n", "row 2: fee: expected a non-negative fee"),
     ("sub-unit fee", f"{HEADER}\n2026-03-10T10:00:00Z,fill,ES,1,5000,0.00001\n", "row 2: fee: 0.00001 has more than 4"),
     ("empty file", "", "empty journal"),

@@ -42,3 +42,17 @@ def test_bad_policy_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_bad_arguments_exit_2(tmp_path: Path, args: list[str], words: str) -> None:
     proc = run(*args, "--out", str(tmp_path / "out"))
     assert proc.returncode == 2 and words in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_droid_sim_run_two_days_passes_and_says_what_judged(tmp_path: Path) -> None:
+    from tests.orchestrator.cli.helpers import droid
+
+    result = droid("sim", "run", "--days", "2", "--seed", "7", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.code == 0, result.out + result.err  # two profitable days break no account rule
+    lines = result.out.splitlines()
+    assert lines[0].startswith("simulated 2 trading day(s) of generated market (random seed 7): ")
+    assert "apex check of journal.csv under rule set seed, account 50k: pass" in lines
+    payout = next(line for line in lines if line.startswith("payout (information, not a rule): "))
+    assert "best day" in payout
+    summary = droid("sim", "run", "--days", "2", "--out", str(tmp_path / "o2"), "--format", "json", cwd=tmp_path).json()
+    assert summary["violations"] == [] and summary["payout"]["requests"] == 0

@@ -16,10 +16,8 @@ from trading_core.apex import evaluate, read_journal
 from trading_core.engine.config import StrategyPolicy
 from trading_core.sim.runner import DayPlan, SimResult, run_simulation
 
-# APX004 (consistency) compares the best day with the total profit of the whole journal: a journal of
-# one profitable day breaks it by arithmetic (100 % > 30 %), whatever the engine does. One-day
-# adversarial runs therefore check every other rule; the five-day runs check all of them.
-HARD_RULES = {"APX001", "APX002", "APX003", "APX005", "APX006", "APX007", "APX010", "APX011"}
+# Every account rule is judged on every run, one day or five: consistency (APX004) decides a payout,
+# and a simulated run requests none, so a short run's best-day share is information (`result.payout`).
 
 
 def always_on(**entries: object) -> StrategyPolicy:
@@ -37,7 +35,7 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 
 def hard(result: SimResult) -> list[str]:
-    return [f"{v.rule} {v.message}" for v in result.violations if v.rule in HARD_RULES]
+    return [f"{v.rule} {v.message}" for v in result.violations]
 
 
 def day_profits(result: SimResult) -> dict[str, float]:

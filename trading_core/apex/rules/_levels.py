@@ -51,7 +51,8 @@ def step(rule: RuleInfo, name: str, share: Any, level_of: LevelOf, s: Step, memo
 def scan(rule: RuleInfo, name: str, share: Any, level_of: LevelOf, f: Any) -> list[Violation]:
     runs = f.runs
     level = level_of(f.spec.dd, runs.hwm, runs.threshold)  # per run of one high-water mark
-    entered = runs.entries_at_or_below(f.equity, level)
+    inside_before = bool(f.memory.get(rule.id, {}).get("inside"))  # an episode the previous chunk left open
+    entered = runs.entries_at_or_below(f.equity, level, inside_before)
     if not entered.size:
         return []
     r, days = runs.of(entered), f.day_of(entered)
@@ -68,3 +69,9 @@ def scan(rule: RuleInfo, name: str, share: Any, level_of: LevelOf, f: Any) -> li
             strict=True,
         )
     ]
+
+
+def carry(rule: RuleInfo, level_of: LevelOf, f: Any) -> dict[str, Any]:
+    """What the next chunk needs: whether the episode is still open at this chunk's last event."""
+    runs = f.runs
+    return {"inside": runs.inside_at_end(f.equity, level_of(f.spec.dd, runs.hwm, runs.threshold))}

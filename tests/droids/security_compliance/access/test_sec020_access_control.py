@@ -261,7 +261,7 @@ SHIPPED_PROTECTS = [
     ("policies/apex-published.yaml", None),
     ("policies/access.yaml", None),
     ("trading_core/risk/sentinel.py", None),
-    ("trading_core/apex/rules/trailing_drawdown.py", None),
+    ("trading_core/apex/rules/apx001_trailing_drawdown.py", None),
     (".github/workflows/ci.yml", None),
 ]
 SHIPPED_LEAVES_OPEN = [

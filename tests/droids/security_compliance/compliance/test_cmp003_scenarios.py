@@ -20,16 +20,21 @@ from trading_core.sim.plan import DayPlan
 
 STRATEGY = "policies/strategy.yaml"
 APEX = "policies/apex.yaml"
-# One profitable (runaway) day: its journal breaks the consistency rule by arithmetic (100 % of the
-# profit on the best day), so the rule engine reports APX004 whatever the engine did.
-ONE_DAY = Scenario("one-runaway-day", 1, 7, (DayPlan(runaway=True),), "a single runaway day", quick=True)
+# One normal day under a policy whose soft drawdown warning (APX010) sits at 1 % of the allowance:
+# the day's first dip reaches it, so the rule engine reports APX010. (A single profitable day no
+# longer breaks anything by arithmetic: consistency is judged only at a payout request.)
+ONE_DAY = Scenario("one-day", 1, 7, (DayPlan(),), "a single day", quick=True)
 ONE_DAY_EXEMPT = Scenario(
-    "one-runaway-day-exempt",
+    "one-day-exempt",
     1,
     7,
-    (DayPlan(runaway=True),),
+    (DayPlan(),),
     "the same day",
-    exempt={"APX004": "one day: 100 % by arithmetic"},
+    exempt={"APX010": "this test's warning level is 1 % of the allowance"},
+)
+WARN_EARLY = (
+    'warn_at: "0.80", danger_at: "0.95", stop_trailing_above_start: null',
+    'warn_at: "0.01", danger_at: "0.95", stop_trailing_above_start: null',
 )
 
 
@@ -52,22 +57,24 @@ def journal_row(finding_path: str, repo: Path, line: int) -> dict[str, str]:
 def test_violations_become_findings_and_results_are_written(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = sim_repo(git_repo)
     monkeypatch.setattr(suite, "SCENARIOS", (ONE_DAY, ONE_DAY_EXEMPT))
+    edit(repo, APEX, *WARN_EARLY)
     edit(repo, "trading_core/notes.py", "X = 1", "X = 2")
-    git(repo, "commit", "-q", "-am", "touch the core")
+    git(repo, "commit", "-q", "-am", "touch the core, warn early")
     inputs = suite.inputs_digest(repo / "policies")
     outcome = run(cmp003, base_task(repo))  # ci: every scenario, two at once in worker processes
     results = json.loads((repo / ".droid" / "compliance" / "scenarios.json").read_text())
     assert [(r["scenario"], r["seed"], r["days"], r["passed"]) for r in results] == [
-        ("one-runaway-day", 7, 1, False),
-        ("one-runaway-day-exempt", 7, 1, True),
+        ("one-day", 7, 1, False),
+        ("one-day-exempt", 7, 1, True),
     ]
     strict, exempt = results
-    assert [v["rule"] for v in strict["violations"]] == ["APX004"]
-    assert exempt["violations"] == [] and [v["rule"] for v in exempt["exempt"]] == ["APX004"]
+    assert {v["rule"] for v in strict["violations"]} == {"APX010"}
+    assert exempt["violations"] == [] and {v["rule"] for v in exempt["exempt"]} == {"APX010"}
     assert set(strict["violations"][0]) >= {"rule", "event_index", "trading_day"}
-    [finding] = outcome.findings
-    assert (finding.rule, finding.severity, finding.apex_rule) == ("CMP003", Severity.HIGH, "APX004")  # type: ignore[attr-defined]
-    assert finding.path == ".droid/compliance/scenarios/one-runaway-day/journal.csv"
+    assert len(outcome.findings) == len(strict["violations"])
+    finding = outcome.findings[0]
+    assert (finding.rule, finding.severity, finding.apex_rule) == ("CMP003", Severity.HIGH, "APX010")  # type: ignore[attr-defined]
+    assert finding.path == ".droid/compliance/scenarios/one-day/journal.csv"
     assert finding.line == strict["violations"][0]["event_index"] + 2
     row = journal_row(finding.path, repo, finding.line)
     assert row["kind"] in ("fill", "mark") and row["ts"].startswith(finding.trading_day)  # type: ignore[attr-defined]
@@ -86,11 +93,9 @@ def test_violations_become_findings_and_results_are_written(git_repo: Path, monk
 
 def test_a_staged_gate_simulates_the_index_policies(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = sim_repo(git_repo)
-    exempt = Scenario("quick-day", 1, 7, (), "one normal day", quick=True, exempt={"APX004": "one day"})
-    monkeypatch.setattr(suite, "SCENARIOS", (exempt,))
-    warn_early = ('warn_at: "0.80", danger_at: "0.95", stop_trailing_above_start: null',
-                  'warn_at: "0.01", danger_at: "0.95", stop_trailing_above_start: null')  # fmt: skip
-    edit(repo, APEX, *warn_early)  # a drawdown warning at 1 % of the allowance: in the work tree only
+    quick = Scenario("quick-day", 1, 7, (), "one normal day", quick=True)  # no exemption: one day judges every rule
+    monkeypatch.setattr(suite, "SCENARIOS", (quick,))
+    edit(repo, APEX, *WARN_EARLY)  # a drawdown warning at 1 % of the allowance: in the work tree only
     edit(repo, "trading_core/notes.py", "X = 1", "X = 2")
     git(repo, "add", "trading_core/notes.py")
     quiet = run(cmp003, staged_task(repo))

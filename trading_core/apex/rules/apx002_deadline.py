@@ -67,7 +67,8 @@ def scan(f: Any) -> list[Violation]:
     event of D that leaves a position open is itself past the deadline (reported at itself). So the
     first report for D and a symbol is at the first of D's events from `s - 1` on after which that
     symbol's position is open: at `s - 1` itself, or at the symbol's first fill after it that leaves
-    a position open. (No later event: nothing held through the deadline is ever shown.)
+    a position open. (No later event: nothing held through the deadline is ever shown.) When `s - 1`
+    is in the previous chunk, `held_into` reports what it left open.
     """
     import numpy as np
 
@@ -90,8 +91,23 @@ def scan(f: Any) -> list[Violation]:
         at[flat], qty[flat] = fills.at[later], fills.own_after[later]
         hit = (held != 0) | (at <= last)
         found.extend(zip(at[hit].tolist(), [code] * int(hit.sum()), days[hit].tolist(), qty[hit].tolist(), strict=True))
-    out = []
+    out = held_into(f)
     for i, code, d, qty in found:
         b = f.days[d]
         out.append(_violation(int(j.row[i]), int(j.ts_us[i]), b.day, b.deadline_us, j.symbols[code], qty))
     return out
+
+
+def held_into(f: Any) -> list[Violation]:
+    """`step`'s first check at a chunk's first event: positions the previous chunk left open, shown held
+    through the deadline of the previous event's day when this event is at or after it."""
+    prev, j = f.ledger.prev_day, f.journal
+    ts = int(j.ts_us[0])
+    if prev is None or ts < prev.deadline_us:
+        return []
+    held = f.fills.start_position
+    return [
+        _violation(int(j.row[0]), ts, prev.day, prev.deadline_us, j.symbols[code], qty)
+        for code, qty in enumerate(held)
+        if qty
+    ]

@@ -53,6 +53,8 @@ def step(s: Step, memory: dict[str, Any]) -> list[Violation]:
 
 
 def scan(f: Any) -> list[Violation]:
+    if f.memory.get(RULE.id, {}).get("blown"):
+        return []  # an earlier chunk breached it: the account is over
     runs, scale = f.runs, f.spec.dd.scale
     # `breached` (equity x scale <= threshold) per run of one threshold; a run breaches iff its low does
     i = runs.first_at_or_below(f.equity, runs.threshold)
@@ -61,3 +63,7 @@ def scan(f: Any) -> list[Violation]:
     r = int(runs.of(i))
     equity, hwm, threshold = int(f.equity[i]), int(runs.hwm[r]), int(runs.threshold[r])
     return [_violation(int(f.journal.row[i]), int(f.journal.ts_us[i]), f.day_at(i), equity, hwm, threshold, scale)]
+
+
+def carry(f: Any, found: list[Violation]) -> dict[str, Any]:
+    return {"blown": bool(found) or bool(f.memory.get(RULE.id, {}).get("blown"))}

@@ -36,3 +36,7 @@ def step(s: Step, memory: dict[str, Any]) -> list[Violation]:
 
 def scan(f: Any) -> list[Violation]:
     return _levels.scan(RULE, "soft warning", _share(f.spec), _level, f)
+
+
+def carry(f: Any, found: list[Violation]) -> dict[str, Any]:
+    return _levels.carry(RULE, _level, f)

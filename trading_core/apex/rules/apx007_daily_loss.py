@@ -61,17 +61,28 @@ def scan(f: Any) -> list[Violation]:
     limit, j = f.spec.daily_loss, f.journal
     if limit is None:
         return []
-    # days whose worst moment hits the limit (day P&L = equity - start-of-day equity)
+    # days whose worst moment hits the limit (day P&L = equity - start-of-day equity); a day that began
+    # in an earlier chunk brings the lowest equity it had there
+    earlier = f.ledger.day_low_before
     day_low = np.minimum.reduceat(f.equity, f.day_first) - f.sod_equity
+    if earlier is not None:
+        day_low[0] = min(int(day_low[0]), earlier - int(f.sod_equity[0]))
     growing = f.fills.at[f.fills.grows]  # fills that open or increase a position
     out = []
     for d in np.flatnonzero(limit_hit(day_low, limit)).tolist():
         start, end, sod = int(f.day_first[d]), int(f.day_last[d]) + 1, int(f.sod_equity[d])
-        first_hit = start + int(np.argmax(limit_hit(f.equity[start:end] - sod, limit)))
+        before = earlier - sod if d == 0 and earlier is not None else None  # the day's worst before the chunk
+        if before is not None and limit_hit(before, limit):
+            first_hit = start - 1  # hit in an earlier chunk: every growing fill of the day here is after it
+        else:
+            first_hit = start + int(np.argmax(limit_hit(f.equity[start:end] - sod, limit)))
         k = int(np.searchsorted(growing, first_hit, side="right"))  # the first one after the hit
         if k == growing.size or growing[k] >= end:
             continue
         i = int(growing[k])
-        worst = int(f.equity[start:i].min()) - sod
+        worst = int(f.equity[start:i].min()) - sod if i > start else before
+        if before is not None and worst is not None:
+            worst = min(worst, before)
+        assert worst is not None  # i > start unless the hit was in an earlier chunk
         out.append(_violation(int(j.row[i]), int(j.ts_us[i]), f.days[d].day, j.symbols[int(j.sym[i])], worst, limit))
     return out
