@@ -48,6 +48,7 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return repo, state
 
 
+@pytest.mark.slow
 def test_the_unchanged_pipeline_passes_three_times_in_a_row(measured: tuple[Path, Path], tmp_path: Path) -> None:
     repo, stored = measured
     state = tmp_path / "state"
@@ -66,6 +67,7 @@ def test_the_unchanged_pipeline_passes_three_times_in_a_row(measured: tuple[Path
     assert all(e["stages"]["on_tick"]["budget_p99_us"] == 50_000 for e in history)
 
 
+@pytest.mark.slow
 def test_a_two_millisecond_busy_loop_per_tick_blocks(measured: tuple[Path, Path], tmp_path: Path) -> None:
     stored_repo, stored = measured
     repo = tmp_path / "repo"
@@ -89,6 +91,7 @@ def test_a_two_millisecond_busy_loop_per_tick_blocks(measured: tuple[Path, Path]
     assert not [f for f in result.findings if getattr(f, "stage", None) == "onnx_inference" and f.rule == "PERF012"]
 
 
+@pytest.mark.slow
 def test_side_by_side_with_the_base_commit_catches_the_slow_step(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")  # committed: the base
     add_slow_step(repo, 2000)  # the change, in the work tree

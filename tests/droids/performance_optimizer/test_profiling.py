@@ -39,6 +39,7 @@ def test_cprofile_tables_name_the_pipeline_and_its_hotspots(tmp_path: Path) -> N
     assert all(f.path and f.path.startswith("trading_core/") for f in hotspots)  # C functions: the pipeline entry
 
 
+@pytest.mark.slow
 def test_py_spy_records_a_flame_graph_or_says_why_not(tmp_path: Path) -> None:
     report = api.profile(REPO_ROOT, REPO_ROOT / "policies", tmp_path, ticks=2000)
 

@@ -74,6 +74,7 @@ def test_a_crashing_suite_is_a_blocking_finding_not_a_pass(tmp_path: Path) -> No
     assert "failed" in result.answer  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_a_hanging_suite_is_killed_at_its_time_limit_and_blocks(tmp_path: Path) -> None:
     perf = "version: 1\nbenchmark: {path: bench_suite.py, timeout_s: 3}\nruns: {min: 1, max: 1}\n"
     started = time.monotonic()

@@ -47,6 +47,7 @@ def _write(rows: list[dict[str, str]], dest: Path) -> Path:
     return dest
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
 def test_every_format_gives_the_same_violations(tmp_path: Path, suffix: str) -> None:
     journal = _write(_rows("dd_wick.csv"), tmp_path / f"journal{suffix}")
@@ -66,6 +67,7 @@ def test_every_format_gives_the_same_violations(tmp_path: Path, suffix: str) -> 
         assert {"ts", "value", "limit", "trading_day", "event_index"} <= set(f)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ruleset", ["seed", "apex-3.0", "apex-4.0"])
 @pytest.mark.parametrize("account", ["25k", "50k", "300k"])
 def test_every_preset_runs(tmp_path: Path, ruleset: str, account: str) -> None:
@@ -92,6 +94,7 @@ def test_clean_week_passes_with_text_summary(tmp_path: Path) -> None:
     assert result.out.startswith("PASS: ruleset seed, account 50k")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -125,6 +128,7 @@ HEADER = "ts,kind,symbol,qty,price,fee"
 CONSISTENCY = (JOURNALS / "consistency.csv").read_text()  # best day 40 % of the profit
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "args", "code", "rules"),
     [

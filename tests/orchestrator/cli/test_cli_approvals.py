@@ -29,6 +29,7 @@ def _repo_with_every_policy(repo: Path) -> Path:
     return repo
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("trailer", "code", "kinds"),
     [(f"\n\nApproved-by: {OWNER}", 0, ["gate", "approval"]), ("", 1, ["gate"])],

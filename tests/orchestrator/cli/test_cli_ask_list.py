@@ -12,6 +12,7 @@ from tests.conftest import REPO_ROOT, git
 from tests.orchestrator.cli.helpers import aws_key, droid
 
 
+@pytest.mark.slow
 def test_ask_routes_credentials_to_security_and_says_why(git_repo: Path) -> None:
     result = droid("ask", "check for leaked credentials", cwd=git_repo)
     assert result.code == 0, result.err
@@ -19,6 +20,7 @@ def test_ask_routes_credentials_to_security_and_says_why(git_repo: Path) -> None
     assert "trigger 'credential" in result.out
 
 
+@pytest.mark.slow
 def test_ask_finds_a_committed_key(git_repo: Path) -> None:
     (git_repo / "settings.py").write_text(f"TOKEN_ID = '{aws_key()}'\n")
     git(git_repo, "add", "settings.py")
@@ -64,6 +66,7 @@ def test_policy_check_and_schema(git_repo: Path) -> None:
     assert "gates.yaml" in json.loads(schema.out)
 
 
+@pytest.mark.slow
 def test_audit_writes_reports_and_a_verifiable_trail(git_repo: Path) -> None:
     out = git_repo / ".droid" / "reports" / "today"
     result = droid("audit", "--out", str(out), cwd=git_repo)

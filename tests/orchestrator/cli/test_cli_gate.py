@@ -25,6 +25,7 @@ def _stage_key(repo: Path, key: str, pragma: bool = False) -> None:
     git(repo, "add", "src/config.py")
 
 
+@pytest.mark.slow
 def test_staged_aws_key_blocks_and_is_reported_at_path_and_line(git_repo: Path) -> None:
     key = aws_key()
     _stage_key(git_repo, key)
@@ -38,6 +39,7 @@ def test_staged_aws_key_blocks_and_is_reported_at_path_and_line(git_repo: Path) 
     assert report["routing"][0]["droid"] == "security-compliance"
 
 
+@pytest.mark.slow
 def test_unstaging_or_pragma_passes(git_repo: Path) -> None:
     key = aws_key()
     _stage_key(git_repo, key)
@@ -49,12 +51,14 @@ def test_unstaging_or_pragma_passes(git_repo: Path) -> None:
     assert not [f for f in result.json()["findings"] if not f["suppressed"]]
 
 
+@pytest.mark.slow
 def test_the_index_is_judged_not_the_working_tree(git_repo: Path) -> None:
     _stage_key(git_repo, aws_key())
     (git_repo / "src" / "config.py").write_text("AWS_ACCESS_KEY_ID = os.environ['AWS_ACCESS_KEY_ID']\n")
     assert droid("gate", "--staged", cwd=git_repo).code == 1
 
 
+@pytest.mark.slow
 def test_raw_key_appears_in_no_output_and_not_in_state(git_repo: Path) -> None:
     key = aws_key()
     _stage_key(git_repo, key)
@@ -70,6 +74,7 @@ def test_raw_key_appears_in_no_output_and_not_in_state(git_repo: Path) -> None:
             assert key.encode() not in path.read_bytes(), path
 
 
+@pytest.mark.slow
 def test_gate_against_base_reports_changed_files(git_repo: Path) -> None:
     git(git_repo, "checkout", "-q", "-b", "feature")
     _stage_key(git_repo, aws_key())
@@ -81,6 +86,7 @@ def test_gate_against_base_reports_changed_files(git_repo: Path) -> None:
     assert [f["path"] for f in report["findings"] if f["rule"] == "SEC001"] == ["src/config.py"]
 
 
+@pytest.mark.slow
 def test_gate_paths_and_no_changes(git_repo: Path) -> None:
     (git_repo / "clean.py").write_text("x = 1\n")
     assert droid("gate", "clean.py", cwd=git_repo).code == 0
@@ -89,6 +95,7 @@ def test_gate_paths_and_no_changes(git_repo: Path) -> None:
     assert result.json()["routing"] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -132,6 +139,7 @@ def test_malformed_policy_names_file_line_and_key(git_repo: Path) -> None:
     assert not (git_repo / ".droid" / "audit.db").exists()
 
 
+@pytest.mark.slow
 def test_gate_out_writes_every_report_of_one_run(git_repo: Path) -> None:
     _stage_key(git_repo, aws_key())
     out = git_repo / "droid-report"

@@ -8,6 +8,8 @@ size, and with `--payout` or without. Examples: 500 by default (the CI figure);
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 import os
 
@@ -64,6 +66,7 @@ def journals(draw: st.DrawFn) -> Journal:
     return Journal.from_events(events, payouts=tuple(payouts))
 
 
+@pytest.mark.slow
 @given(
     journal=journals(),
     ruleset=st.sampled_from(["seed", "apex-3.0", "apex-4.0"]),
@@ -80,6 +83,7 @@ def test_evaluate_and_guard_agree(journal: Journal, ruleset: str, account: str) 
     assert monitor_result(journal, pol) == whole
 
 
+@pytest.mark.slow
 @given(
     journal=journals(),
     ruleset=st.sampled_from(["seed", "apex-3.0", "apex-4.0"]),

@@ -58,6 +58,7 @@ def monitor_result(journal: Journal, ruleset: str, account: str = "50k") -> Comp
     return monitor.result()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("seed", "ruleset", "account", "block", "scan_runs", "reorder_rows"),
     [
@@ -149,6 +150,7 @@ def test_iso_ts_is_iso_utc(seed: int) -> None:
     assert [iso_ts(s) for s in stamps] == [iso_utc(s) for s in stamps]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("seed", "ruleset", "size"), [(21, "seed", 97), (22, "apex-3.0", 500), (23, "apex-4.0", 64), (24, "seed", 1)]
 )

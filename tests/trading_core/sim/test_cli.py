@@ -17,6 +17,7 @@ def run(*args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "trading_core.sim", *args], capture_output=True, text=True, cwd=cwd)
 
 
+@pytest.mark.slow
 def test_five_days_offline_pass(tmp_path: Path) -> None:
     proc = run("--days", "5", "--seed", "7", "--out", str(tmp_path / "out"), "--json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -44,6 +45,7 @@ def test_bad_arguments_exit_2(tmp_path: Path, args: list[str], words: str) -> No
     assert proc.returncode == 2 and words in proc.stderr and proc.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_droid_sim_run_two_days_passes_and_says_what_judged(tmp_path: Path) -> None:
     from tests.orchestrator.cli.helpers import droid
 

@@ -48,6 +48,7 @@ def day_profits(result: SimResult) -> dict[str, float]:
     return out
 
 
+@pytest.mark.slow
 def test_default_run_passes_every_rule(tmp_path: Path) -> None:
     r = run_simulation(POLICIES, days=5, seed=7, out_dir=tmp_path)
     assert r.checked and r.passed, [v.message for v in r.violations]
@@ -68,6 +69,7 @@ def test_other_seeds_never_break_a_hard_rule(tmp_path: Path, seed: int) -> None:
     assert r.checked and not hard(r)
 
 
+@pytest.mark.slow
 def test_late_session_crash_every_day_keeps_the_hard_rules(tmp_path: Path) -> None:
     r = run_simulation(POLICIES, days=5, seed=7, out_dir=tmp_path, plans=[DayPlan(crash=True)] * 5)
     assert not hard(r)
@@ -88,6 +90,7 @@ def test_trading_through_a_late_crash_keeps_the_hard_rules(tmp_path: Path) -> No
     assert fills[-1]["ts"][11:16] < "16:50"  # the time stop flattened before the deadline
 
 
+@pytest.mark.slow
 def test_runaway_day_is_capped_and_consistency_holds(tmp_path: Path) -> None:
     plans = [DayPlan(runaway=True), DayPlan(), DayPlan(), DayPlan(), DayPlan()]
     r = run_simulation(POLICIES, days=5, seed=7, out_dir=tmp_path, plans=plans)

@@ -95,6 +95,7 @@ CASE_IDS = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("message", "email", "author", "blocked", "says"), COMMIT_MSG_CASES, ids=CASE_IDS)
 def test_commit_msg_hook_blocks_unless_an_owner_other_than_the_author_approves(
     git_repo: Path, message: str, email: str, author: str | None, blocked: bool, says: str

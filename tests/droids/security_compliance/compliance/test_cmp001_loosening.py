@@ -178,6 +178,7 @@ MUST_NOT_FLAG = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("old", "new", "key", "value", "limit"), [m[1:] for m in MUST_FLAG], ids=[m[0] for m in MUST_FLAG]
 )

@@ -405,6 +405,7 @@ def test_a_bad_period_is_refused(git_repo: Path, since: str) -> None:
         _write(git_repo, since=since)
 
 
+@pytest.mark.slow
 def test_end_to_end_a_real_audit_reports_a_committed_key(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`droid audit` writes the report the compliance report reads; the key's value never shows."""
     from tests.orchestrator.cli.helpers import droid

@@ -150,6 +150,7 @@ def engine() -> SecretEngine:
     return SecretEngine(own_filters=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extension", EXTENSIONS)
 @pytest.mark.parametrize("seed", [1, 2])
 def test_same_findings_as_detect_secrets(tmp_path: Path, engine: SecretEngine, extension: str, seed: int) -> None:

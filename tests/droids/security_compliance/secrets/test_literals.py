@@ -118,6 +118,7 @@ def test_field_probes_confirm_exactly_the_lines_their_regexes_match(line: str, c
     assert (0 in prefilter.confirm([line])) is confirmed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(PROBES)), ids=[p.regex.pattern.strip()[:30] for p in PROBES])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
