@@ -8,11 +8,10 @@ size, and with `--payout` or without. Examples: 500 by default (the CI figure);
 
 from __future__ import annotations
 
-import pytest
-
 import datetime as dt
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
