@@ -25,7 +25,6 @@ from droids.core.models import FileChange, Task
 from droids.core.targets import changes_of
 
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
-_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
 class ChangeView:
@@ -83,7 +82,7 @@ class ChangeView:
         A file the change adds has every line; a file absent here has no added line."""
         if not self.is_change:
             return {}
-        against = self.base_rev or _EMPTY_TREE
+        against = self.base_rev or git.EMPTY_TREE_SHA1
         args = ["diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--src-prefix=a/"]
         args += ["--dst-prefix=b/", *(["--cached"] if self.kind == "staged" else []), against, "--"]
         out = git.run(self.repo, *args, *_literal(c.path for c in self.files), worktree=self.kind != "staged")

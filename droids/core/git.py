@@ -23,6 +23,8 @@ from pathlib import Path
 from droids.core.errors import DroidError
 
 ENV = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
+# The id of git's empty tree object: what an unborn branch is compared with.
+EMPTY_TREE_SHA1 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 # Settings that keep repository-controlled programs from running, on every call.
 SAFE_CONFIG = ("core.fsmonitor=false", "core.hooksPath=/dev/null", "core.quotePath=false")
 
@@ -156,7 +158,7 @@ def name_status(repo: Path, *, staged: bool, against: str | None) -> list[tuple[
     if staged:
         args = ["diff", "--cached", "-M", "--name-status", "-z", "--no-ext-diff"]
         if against is None:  # an unborn branch: compare with the empty tree
-            args.append("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
+            args.append(EMPTY_TREE_SHA1)
         out = text(repo, *args)
     else:
         out = text(repo, "diff", "-M", "--name-status", "-z", "--no-ext-diff", str(against), worktree=True)
