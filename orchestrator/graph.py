@@ -37,8 +37,12 @@ class GraphState(TypedDict, total=False):
     report: RunReport
 
 
-def route_task(task: Task, registry: Registry, only: str | None = None) -> list[RoutingDecision]:
-    """The routing decision for a task, as the graph's `route` node makes it."""
+def route_task(
+    task: Task, registry: Registry, only: str | None = None, fallback: routing.RoutingFallback | None = None
+) -> list[RoutingDecision]:
+    """The routing decision for a task, as the graph's `route` node makes it. `fallback` (the seam
+    for an optional language model) is consulted only for a question no trigger or mention matched,
+    and may only pick registered droids."""
     cards = registry.cards()
     if only is not None:
         return [RoutingDecision(droid=only, reasons=(f"explicit: droid run {only}",))]
@@ -46,16 +50,25 @@ def route_task(task: Task, registry: Registry, only: str | None = None) -> list[
         return routing.route(cards, everyone="audit: every droid")
     if task.mode == "gate":
         return routing.route(cards, paths=task.targets.paths, use_paths=True)
-    return routing.route(cards, request=task.request)
+    decisions = routing.route(cards, request=task.request)
+    if decisions or fallback is None or task.mode != "ask":
+        return decisions
+    return routing.fallback_decisions(fallback, task.request, cards)
 
 
-def build_graph(registry: Registry, gates: GatesPolicy, ctx: DroidContext, baseline: frozenset[str]) -> Any:
+def build_graph(
+    registry: Registry,
+    gates: GatesPolicy,
+    ctx: DroidContext,
+    baseline: frozenset[str],
+    fallback: routing.RoutingFallback | None = None,
+) -> Any:
     """Compile the graph for one registry, policy and state directory."""
     from langgraph.graph import END, START, StateGraph
     from langgraph.types import Send
 
     def route_node(state: GraphState) -> dict[str, Any]:
-        return {"routing": route_task(state["task"], registry, state.get("only"))}
+        return {"routing": route_task(state["task"], registry, state.get("only"), fallback)}
 
     def fan_out(state: GraphState) -> list[Any] | str:
         picked = state["routing"]
@@ -118,8 +131,9 @@ def run_task(
     ctx: DroidContext,
     baseline: frozenset[str],
     only: str | None = None,
+    fallback: routing.RoutingFallback | None = None,
 ) -> RunReport:
     """Build the graph and run one task through it."""
-    graph = build_graph(registry, gates, ctx, baseline)
+    graph = build_graph(registry, gates, ctx, baseline, fallback)
     state = graph.invoke({"task": task, "only": only, "started": time.time(), "reports": []})
     return state["report"]

@@ -15,12 +15,27 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Protocol
 
 from droids.core import words
 from droids.core.card import DroidCard
 from droids.core.models import RoutingDecision
 
 _MENTION = re.compile(r"(?<![\w@])@([a-z0-9]+(?:-[a-z0-9]+)*)", re.IGNORECASE)
+
+
+class RoutingFallback(Protocol):
+    """What may route a question no trigger matched (the optional language model): it gets the
+    request and the cards and names droids; only registered names are kept, and it decides nothing
+    else (checks, findings and the verdict stay with code)."""
+
+    def __call__(self, request: str, cards: Sequence[DroidCard]) -> Sequence[str]: ...
+
+
+def fallback_decisions(fallback: RoutingFallback, request: str, cards: Sequence[DroidCard]) -> list[RoutingDecision]:
+    known = {c.name for c in cards}
+    picked = [name for name in dict.fromkeys(fallback(request, cards)) if name in known]
+    return [RoutingDecision(droid=name, reasons=("fallback: no trigger matched",)) for name in picked]
 
 
 def mentions(request: str) -> list[str]:

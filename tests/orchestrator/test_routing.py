@@ -87,3 +87,50 @@ def test_suggest_did_you_mean(text: str, hint: str | None) -> None:
 
 def test_unknown_mentions() -> None:
     assert unknown_mentions("@security-compliance and @secruity-compliance", CARDS) == ["secruity-compliance"]
+
+
+def _task(mode: str, request: str) -> object:
+    from pathlib import Path
+
+    from droids.core.models import Targets, Task
+
+    return Task(
+        mode=mode,  # type: ignore[arg-type]
+        profile="ask" if mode == "ask" else "pre-commit",  # type: ignore[arg-type]
+        request=request,
+        repo=Path("."),
+        policies=Path("."),
+        targets=Targets(kind="paths", paths=("a.py",)),
+    )
+
+
+FALLBACK = "fallback: no trigger matched"
+
+
+@pytest.mark.parametrize(
+    ("mode", "request_text", "fallback_says", "expected"),
+    [
+        ("ask", "can we ship it?", ["performance-optimizer"], {"performance-optimizer": [FALLBACK]}),
+        ("ask", "can we ship it?", ["no-such-droid", "security-compliance"], {"security-compliance": [FALLBACK]}),
+        ("ask", "any secrets?", ["performance-optimizer"], {"security-compliance": ["trigger 'secret'"]}),  # not asked
+        ("gate", "", ["performance-optimizer"], {"security-compliance": ["path a.py"]}),  # gates route by paths only
+    ],
+)  # fmt: skip
+def test_the_fallback_routes_only_unmatched_questions_to_registered_droids(
+    mode: str, request_text: str, fallback_says: list[str], expected: dict[str, list[str]]
+) -> None:
+    from orchestrator.graph import route_task
+
+    class Cards:
+        def cards(self) -> list[DroidCard]:
+            return [SEC.model_copy(update={"paths": ("**/*.py",)}), PERF]
+
+    asked: list[str] = []
+
+    def fallback(request: str, cards: object) -> list[str]:
+        asked.append(request)
+        return fallback_says
+
+    decisions = route_task(_task(mode, request_text), Cards(), fallback=fallback)  # type: ignore[arg-type]
+    assert {d.droid: list(d.reasons) for d in decisions} == expected
+    assert bool(asked) == (mode == "ask" and "secret" not in request_text)
