@@ -26,7 +26,11 @@ def execute(
 ) -> RunReport:
     """Run `task`; with `record`, append the verdict to the audit trail (never on bad input)."""
     baseline = load_baseline(task.repo / gates.baseline)
-    report = run_task(task, registry, gates, DroidContext(state_dir=state_dir), baseline, only=only)
+    ctx = DroidContext(state_dir=state_dir)
+    try:
+        report = run_task(task, registry, gates, ctx, baseline, only=only)
+    finally:
+        ctx.close()
     bad = [d for d in report.droids if d.bad_input]
     if bad:
         raise DroidError(bad[0].error or f"{bad[0].name}: bad input")

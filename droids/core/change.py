@@ -7,8 +7,8 @@ after, and the lines it added or modified.
 - tree / paths (audit, ask, run): no change; `read_head` reads the work tree.
 
 One view per run, owned by the run's `Workspace`: git is asked once for the file list (usually
-already on the task's targets), once for every "before" content (one `cat-file --batch`) and once
-for the changed lines of every file (one `git diff -U0`), however many checks ask.
+already on the task's targets), "before" contents go through the run's one `cat-file --batch`
+process, and the changed lines of every file come from one `git diff -U0`, however many checks ask.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 
 class ChangeView:
-    def __init__(self, task: Task, read_head: Callable[[str], bytes | None]) -> None:
+    def __init__(self, task: Task, read_head: Callable[[str], bytes | None], objects: git.BatchReader) -> None:
         self.repo = task.repo
+        self._objects = objects
         self.kind = task.targets.kind
         self._targets = task.targets
         self._read_head = read_head
@@ -65,9 +66,9 @@ class ChangeView:
             if self._before is None:
                 wanted = {old for c in self.files for old in (c.old_path, c.path)}
                 specs = {f"{self.base_rev}:{p}": p for p in sorted(wanted)}
-                self._before = {specs[s]: c for s, c in git.read_objects(self.repo, specs).items()}
-            if path not in self._before:  # a path outside the change list: asked once on its own
-                found = git.read_objects(self.repo, [f"{self.base_rev}:{path}"])
+                self._before = {specs[s]: c for s, c in self._objects.read(specs).items()}
+            if path not in self._before:  # a path outside the change list: asked on its own
+                found = self._objects.read([f"{self.base_rev}:{path}"])
                 self._before[path] = next(iter(found.values()), None)  # type: ignore[assignment]
             return self._before[path]
 

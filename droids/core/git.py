@@ -14,8 +14,11 @@ with `--no-ext-diff --no-textconv`. Contents are read from objects (`cat-file`),
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import threading
+import weakref
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -203,6 +206,60 @@ def parse_batch(out: bytes, count: int) -> Iterator[bytes | None]:
         size = int(header[2])
         yield out[pos : pos + size]
         pos += size + 1
+
+
+class BatchReader:
+    """One long-lived `git cat-file --batch` process for a run's reads: any number of object specs,
+    one process (a run asks for the index's policy files, the base's apex.yaml, ... one at a time).
+    Thread-safe; `close` ends the process (a finalizer does when the reader is dropped)."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def read(self, specs: Iterable[str]) -> dict[str, bytes]:
+        """Contents of each spec that names an object (missing ones are left out)."""
+        wanted = [s for s in dict.fromkeys(specs) if "\n" not in s]
+        found: dict[str, bytes] = {}
+        with self._lock:
+            proc = self._process()
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write("".join(f"{s}\n" for s in wanted).encode("utf-8", "surrogateescape"))
+            proc.stdin.flush()
+            for spec in wanted:
+                header = proc.stdout.readline().split()
+                if len(header) < 3 or header[-1] in (b"missing", b"ambiguous"):
+                    continue
+                size = int(header[2])
+                found[spec] = proc.stdout.read(size)
+                proc.stdout.read(1)  # the newline after the contents
+        return found
+
+    def _process(self) -> subprocess.Popen[bytes]:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = popen(self.repo, ["cat-file", "--batch"], stderr=subprocess.DEVNULL)
+            weakref.finalize(self, _end, self._proc)
+        return self._proc
+
+    def close(self) -> None:
+        with self._lock:
+            if self._proc is not None:
+                _end(self._proc)
+                self._proc = None
+
+
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()  # type: ignore[union-attr]
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    for stream in (proc.stdout,):
+        if stream is not None:
+            stream.close()
 
 
 def object_info(repo: Path, specs: Iterable[str]) -> dict[str, tuple[str, int]]:

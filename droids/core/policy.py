@@ -62,14 +62,15 @@ class GatesPolicy(PolicyModel):
 
 def load_gates(policies: Path, display_root: Path | None = None) -> GatesPolicy:
     path = policies / GATES_FILE
-    display = _display(path, display_root)
+    display = display_path(path, display_root)
     try:
         return load_policy_file(path, GatesPolicy, display=display)
     except TradingCoreError as exc:
         raise DroidError(str(exc)) from None
 
 
-def _display(path: Path, root: Path | None) -> str:
+def display_path(path: Path, root: Path | None) -> str:
+    """How messages name a policy file: relative to the repository when inside it, else as given."""
     if root is not None:
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()

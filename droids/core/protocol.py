@@ -26,6 +26,13 @@ class DroidContext:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
+    def close(self) -> None:
+        """End what the run's workspaces hold open (their git reader)."""
+        with self._lock:
+            for workspace in self._workspaces.values():
+                workspace.close()
+            self._workspaces.clear()
+
     def workspace(self, task: Task) -> Workspace:
         """The workspace of `task`, made on first use and shared by every droid of the run."""
         with self._lock:

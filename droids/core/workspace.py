@@ -33,6 +33,7 @@ class Workspace:
         self._contents: dict[str, bytes | OSError] = {}
         self._modules: dict[str, PythonModule | str] = {}  # path -> module, or where it fails to parse
         self._shared: dict[str, Any] = {}
+        self.objects = git.BatchReader(task.repo)  # every index and base read of the run: one process
 
     @property
     def staged(self) -> bool:
@@ -79,7 +80,7 @@ class Workspace:
             if not missing:
                 return
             if self.staged:  # the index: one process for every path, every blob kept
-                found = git.read_objects(self.task.repo, (f":{p}" for p in missing))
+                found = self.objects.read(f":{p}" for p in missing)
                 self._contents.update((p, found[f":{p}"]) for p in missing if f":{p}" in found)
                 return
             for path in missing:
@@ -120,7 +121,11 @@ class Workspace:
 
     @cached_property
     def change(self) -> ChangeView:
-        return ChangeView(self.task, self._head_content)
+        return ChangeView(self.task, self._head_content, self.objects)
+
+    def close(self) -> None:
+        """End the run's git reader (a finalizer does it for a workspace that is dropped)."""
+        self.objects.close()
 
     def _head_content(self, path: str) -> bytes | None:
         if self.staged:

@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, field_validator
 
 from droids.core.errors import DroidError
+from droids.core.policy import display_path
 from droids.security_compliance.access.patterns import KeyPath, path_matches, split_key
 from trading_core.errors import TradingCoreError
 from trading_core.policy import yamldoc as yamltree
@@ -141,7 +142,7 @@ def load_access_policy(text: str, display: str) -> AccessPolicy:
 def load_access_file(policies: Path, display_root: Path | None = None) -> AccessPolicy:
     """policies/access.yaml from disk, for `droid policy check` (errors name the file, line and key)."""
     path = policies / ACCESS_FILE
-    display = _display(path, display_root)
+    display = display_path(path, display_root)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -149,12 +150,3 @@ def load_access_file(policies: Path, display_root: Path | None = None) -> Access
     except (OSError, UnicodeDecodeError) as exc:
         raise DroidError(f"{display}: cannot read policy file ({exc.__class__.__name__})") from None
     return load_access_policy(text, display)
-
-
-def _display(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return str(path)

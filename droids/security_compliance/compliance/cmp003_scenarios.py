@@ -32,6 +32,7 @@ from droids.core.checks import CheckOutcome
 from droids.core.errors import DroidError
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import DroidContext
+from droids.core.workspace import Workspace
 
 DROID = "security-compliance"
 FIX = (
@@ -69,7 +70,7 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     from trading_core.errors import TradingCoreError
 
     with tempfile.TemporaryDirectory(prefix="droid-cmp003-") as tmp:
-        policies = _policies_of(task, Path(tmp))
+        policies = _policies_of(task, ctx.workspace(task), Path(tmp))
         inputs = suite.inputs_digest(policies)
         cache = suite.ResultCache(ctx.cache_dir(DROID) / "cmp003.json")
         keys = {s.name: suite.scenario_key(inputs, s) for s in chosen}
@@ -106,7 +107,7 @@ def _shown(task: Task) -> str:
         return str(task.policies)
 
 
-def _policies_of(task: Task, tmp: Path) -> Path:
+def _policies_of(task: Task, workspace: Workspace, tmp: Path) -> Path:
     """The policies directory the scenarios run on: for a staged gate, the index's copy."""
     from droids.core import git
     from droids.core.change import repo_relative
@@ -115,7 +116,7 @@ def _policies_of(task: Task, tmp: Path) -> Path:
     if task.targets.kind != "staged" or rel is None:
         return task.policies
     names = git.split_z(git.text(task.repo, "ls-files", "-z", "--", f":(literal){rel}"))
-    staged = git.read_objects(task.repo, (f":{n}" for n in names))
+    staged = workspace.objects.read(f":{n}" for n in names)
     for path in names:
         content = staged.get(f":{path}")
         if content is None:
