@@ -15,9 +15,10 @@ from pydantic import Field, field_validator, model_validator
 from droids.core.errors import DroidError
 from droids.core.models import DroidReport, Finding, Profile, Severity, Verdict
 from trading_core.errors import TradingCoreError
-from trading_core.policy import PolicyModel, load_policy_file
+from trading_core.policy import PolicyModel, load_policy_file, policy_path
 
 GATES_FILE = "gates.yaml"
+DEFAULTS_DIR = Path(__file__).with_name("defaults")  # gates.yaml when a repository has none
 
 
 class Thresholds(PolicyModel):
@@ -61,7 +62,7 @@ class GatesPolicy(PolicyModel):
 
 
 def load_gates(policies: Path, display_root: Path | None = None) -> GatesPolicy:
-    path = policies / GATES_FILE
+    path = policy_path(policies, GATES_FILE, DEFAULTS_DIR)
     display = display_path(path, display_root)
     try:
         return load_policy_file(path, GatesPolicy, display=display)

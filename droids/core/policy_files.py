@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from droids.core.manifest import PolicyFile
+from trading_core.policy import policy_path
 
 _HERE = "droids.core.policy_files"
 
@@ -27,7 +28,7 @@ CORE_POLICY_FILES = (
 def check_instruments(policies: Path, _repo: Path | None = None) -> object:
     from trading_core.market.instruments import load_instruments
 
-    return load_instruments(policies / "instruments.yaml")
+    return load_instruments(policy_path(policies, "instruments.yaml"))
 
 
 def check_apex(policies: Path, _repo: Path) -> object:

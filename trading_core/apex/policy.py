@@ -20,6 +20,7 @@ from pydantic import Field, field_validator, model_validator
 from trading_core.errors import TradingCoreError
 from trading_core.market.instruments import Instruments, load_instruments
 from trading_core.market.money import parse_decimal
+from trading_core.policy import policy_path
 from trading_core.policy.loader import PolicyModel, load_policy_file
 
 APEX_FILE = "apex.yaml"
@@ -197,7 +198,7 @@ class ApexPolicy:
 
 
 def load_apex_file(policies_dir: Path) -> ApexPolicyFile:
-    return load_policy_file(Path(policies_dir) / APEX_FILE, ApexPolicyFile)
+    return load_policy_file(policy_path(policies_dir, APEX_FILE), ApexPolicyFile)
 
 
 def list_rulesets(policies_dir: Path) -> list[str]:
@@ -214,18 +215,18 @@ def load_apex_policy(policies_dir: Path, *, ruleset: str | None = None, account:
     """Resolve (ruleset, account) from policies_dir; None picks the file's `default`."""
     base = Path(policies_dir)
     spec = load_apex_file(base)
-    instruments = load_instruments(base / INSTRUMENTS_FILE)
+    instruments = load_instruments(policy_path(base, INSTRUMENTS_FILE))
     rs_name = spec.default.ruleset if ruleset is None else ruleset
     acct_name = spec.default.account if account is None else account.lower()
     if rs_name not in spec.rulesets:
         allowed = ", ".join(spec.rulesets)
         raise TradingCoreError(
-            f"{base / APEX_FILE}: rulesets: unknown ruleset {rs_name!r} (expected one of: {allowed})"
+            f"{policy_path(base, APEX_FILE)}: rulesets: unknown ruleset {rs_name!r} (expected one of: {allowed})"
         )
     if acct_name not in spec.accounts:
         allowed = ", ".join(spec.accounts)
         raise TradingCoreError(
-            f"{base / APEX_FILE}: accounts: unknown account {acct_name!r} (expected one of: {allowed})"
+            f"{policy_path(base, APEX_FILE)}: accounts: unknown account {acct_name!r} (expected one of: {allowed})"
         )
     return ApexPolicy(
         ruleset_name=rs_name,

@@ -17,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 from trading_core.errors import TradingCoreError
 from trading_core.market.instruments import Instruments
 from trading_core.market.money import parse_decimal
+from trading_core.policy import policy_path
 from trading_core.policy.loader import PolicyModel, load_policy_file
 
 STRATEGY_FILE = "strategy.yaml"
@@ -153,7 +154,7 @@ class StrategyPolicy(PolicyModel):
 
 def load_strategy(policies_dir: Path, instruments: Instruments) -> StrategyPolicy:
     """Load strategy.yaml and check that it names only known instruments."""
-    path = Path(policies_dir) / STRATEGY_FILE
+    path = policy_path(policies_dir, STRATEGY_FILE)
     policy = load_policy_file(path, StrategyPolicy)
     for root in policy.symbols:
         if root not in instruments:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from trading_core.policy import policy_path
 from trading_core.policy.loader import PolicyModel, load_policy_file
 
 BUDGETS_FILE = "budgets.yaml"
@@ -35,4 +36,4 @@ class BudgetsPolicy(PolicyModel):
 
 
 def load_budgets(policies_dir: Path) -> BudgetsPolicy:
-    return load_policy_file(Path(policies_dir) / BUDGETS_FILE, BudgetsPolicy)
+    return load_policy_file(policy_path(policies_dir, BUDGETS_FILE), BudgetsPolicy)

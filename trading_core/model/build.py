@@ -18,6 +18,7 @@ from pathlib import Path
 
 from trading_core.errors import TradingCoreError
 from trading_core.features import FEATURE_NAMES
+from trading_core.policy import policy_path
 
 MODEL_DIR = Path(__file__).resolve().parent
 DEFAULT_POLICIES = MODEL_DIR.parents[1] / "policies"
@@ -44,7 +45,7 @@ def build_model(policies_dir: Path, out: Path | None = None) -> BuildResult:
     from trading_core.model.train import train_mlp
     from trading_core.sim.config import load_sim_policy
 
-    instruments = load_instruments(Path(policies_dir) / "instruments.yaml")
+    instruments = load_instruments(policy_path(policies_dir, "instruments.yaml"))
     strategy = load_strategy(policies_dir, instruments)
     sim = load_sim_policy(policies_dir, instruments)
     timezone = load_apex_file(policies_dir).session.timezone

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from trading_core.policy.loader import PolicyModel, load_policy_file, parse_policy_text
+from trading_core.policy.locate import policy_path
 
-__all__ = ["PolicyModel", "load_policy_file", "parse_policy_text"]
+__all__ = ["PolicyModel", "load_policy_file", "parse_policy_text", "policy_path"]

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from trading_core.errors import TradingCoreError
 from trading_core.market.instruments import Instruments
+from trading_core.policy import policy_path
 from trading_core.policy.loader import PolicyModel, load_policy_file
 
 SIM_FILE = "sim.yaml"
@@ -91,7 +92,7 @@ class SimPolicy(PolicyModel):
 
 
 def load_sim_policy(policies_dir: Path, instruments: Instruments) -> SimPolicy:
-    path = Path(policies_dir) / SIM_FILE
+    path = policy_path(policies_dir, SIM_FILE)
     policy = load_policy_file(path, SimPolicy)
     for root in policy.generator.symbols:
         if root not in instruments:

@@ -21,8 +21,10 @@ from droids.security_compliance.access.patterns import KeyPath, path_matches, sp
 from trading_core.errors import TradingCoreError
 from trading_core.policy import yamldoc as yamltree
 from trading_core.policy.loader import PolicyModel, parse_policy_text
+from trading_core.policy.locate import policy_path
 
 ACCESS_FILE = "access.yaml"
+DEFAULTS_DIR = Path(__file__).parents[1] / "defaults"  # the security droid's built-in policy files
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 _TEAM = re.compile(r"^@[a-z0-9][a-z0-9_-]*$")
 _TEAM_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -141,7 +143,7 @@ def load_access_policy(text: str, display: str) -> AccessPolicy:
 
 def load_access_file(policies: Path, display_root: Path | None = None) -> AccessPolicy:
     """policies/access.yaml from disk, for `droid policy check` (errors name the file, line and key)."""
-    path = policies / ACCESS_FILE
+    path = policy_path(policies, ACCESS_FILE, DEFAULTS_DIR)
     display = display_path(path, display_root)
     try:
         text = path.read_text(encoding="utf-8")

@@ -19,7 +19,13 @@ from droids.core.errors import DroidError
 from droids.core.models import Finding, RuleSpec, Task, fingerprint
 from droids.core.workspace import Workspace
 from droids.security_compliance.access.patterns import KeyPath, dotted, key_matches
-from droids.security_compliance.compliance.published import PUBLISHED_FILE, Breach, PublishedFile, breaches
+from droids.security_compliance.compliance.published import (
+    DEFAULTS_DIR,
+    PUBLISHED_FILE,
+    Breach,
+    PublishedFile,
+    breaches,
+)
 from trading_core.apex.policy import APEX_FILE, ApexPolicyFile
 from trading_core.errors import TradingCoreError
 from trading_core.policy import yamldoc as yamltree
@@ -115,6 +121,8 @@ def _check_limits(task: Task, change: ChangeView) -> LimitCheck:
         result.notes.append(f"{result.apex_path}: not found, no Apex limits to check")
         return result
     published_text = source.head(PUBLISHED_FILE)
+    if published_text is None and (DEFAULTS_DIR / PUBLISHED_FILE).is_file():
+        published_text = (DEFAULTS_DIR / PUBLISHED_FILE).read_text(encoding="utf-8")  # the built-in published rules
     if published_text is None:
         key = ("(whole document)",)
         why = f"{source.display(PUBLISHED_FILE)} is missing: the Apex limits cannot be verified"

@@ -10,11 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from droids.security_compliance.compliance.render import Section, Table
+from trading_core.policy import policy_path
+from trading_core.policy.locate import is_builtin
 
 
 def apex_section(policies: Path) -> Section:
     section = Section("Apex rules in force")
-    if not (policies / "apex.yaml").is_file():
+    if not policy_path(policies, "apex.yaml").is_file():
         section.status = "none"
         section.lines.append(f"No Apex policy: {policies / 'apex.yaml'} does not exist.")
         return section
@@ -69,6 +71,8 @@ def apex_section(policies: Path) -> Section:
         ("daily loss limit", "none" if limit is None else _money(limit)),
     ]
     section.tables.append(Table(("rule", "in force"), rows))
+    if is_builtin(policy_path(policies, "apex.yaml")):
+        section.lines.append("From droid's built-in apex.yaml: this repository has no policies/apex.yaml of its own.")
     return section
 
 

@@ -33,8 +33,10 @@ from trading_core.apex.policy import ApexPolicyFile, RulesetPolicy, SessionPolic
 from trading_core.errors import TradingCoreError
 from trading_core.market.money import parse_decimal
 from trading_core.policy.loader import PolicyModel, load_policy_file
+from trading_core.policy.locate import policy_path
 
 PUBLISHED_FILE = "apex-published.yaml"
+DEFAULTS_DIR = Path(__file__).parents[1] / "defaults"  # the security droid's built-in policy files
 
 
 def _clock(value: object) -> dt.time:
@@ -115,7 +117,7 @@ class PublishedFile(PolicyModel):
 
 def load_published_file(policies: Path, display_root: Path | None = None) -> PublishedFile:
     """policies/apex-published.yaml from disk, for `droid policy check`."""
-    path = policies / PUBLISHED_FILE
+    path = policy_path(policies, PUBLISHED_FILE, DEFAULTS_DIR)
     display = path.as_posix()
     if display_root is not None and path.resolve().is_relative_to(display_root.resolve()):
         display = path.resolve().relative_to(display_root.resolve()).as_posix()

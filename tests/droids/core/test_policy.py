@@ -55,6 +55,12 @@ def test_malformed_gates_policy_names_file_line_and_key(tmp_path: Path, old: str
         load_gates(tmp_path / "policies", tmp_path)
 
 
-def test_missing_policy_file(tmp_path: Path) -> None:
+def test_a_repository_without_gates_yaml_gets_the_built_in_one(tmp_path: Path) -> None:
+    gates = load_gates(tmp_path)
+    assert gates.suppressions == () and gates.profiles["pre-commit"].block_at == "high"
+
+
+def test_a_broken_gates_yaml_is_never_replaced_by_the_built_in(tmp_path: Path) -> None:
+    (tmp_path / "gates.yaml").symlink_to(tmp_path / "nowhere.yaml")
     with pytest.raises(DroidError, match="policy file not found"):
         load_gates(tmp_path)

@@ -302,8 +302,11 @@ def test_policy_check_loaders_name_the_file(tmp_path: Path) -> None:
     (tmp_path / "policies" / "access.yaml").write_text("version: 1\nprotected:\n  - path: x\n    owners: [bob]\n")
     with pytest.raises(DroidError, match=r"^policies/access\.yaml:4: protected\.0\.owners\.0: .*unknown owner syntax"):
         load_access_file(tmp_path / "policies", tmp_path)
-    with pytest.raises(DroidError, match=r"^policies/apex-published\.yaml: policy file not found"):
+    (tmp_path / "policies" / "apex-published.yaml").write_text("version: 1\naccounts: {}\nrulesets: []\n")
+    with pytest.raises(DroidError, match=r"^policies/apex-published\.yaml:\d+: "):
         load_published_file(tmp_path / "policies", tmp_path)
+    (tmp_path / "policies" / "apex-published.yaml").unlink()
+    assert load_published_file(tmp_path / "policies", tmp_path).rulesets  # absent: the built-in published rules
 
 
 def test_access_policy_outside_the_repository_is_read_from_disk(git_repo: Path, tmp_path: Path) -> None:

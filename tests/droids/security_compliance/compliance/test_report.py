@@ -285,7 +285,7 @@ def test_nothing_recorded_yet_says_so(git_repo: Path, tmp_path: Path, monkeypatc
     sections, _, _ = _write(git_repo, empty_policies)
     assert sections["Audit trail"]["lines"] == ["No audit trail yet: nothing has been gated or audited."]
     assert sections["Apex rules in force"]["lines"] == [
-        f"No Apex policy: {empty_policies / 'apex.yaml'} does not exist."
+        "From droid's built-in apex.yaml: this repository has no policies/apex.yaml of its own."
     ]
     assert sections["Scenario results"]["lines"] == [
         "not run: no .droid/compliance/scenarios.json (compliance validation)"
