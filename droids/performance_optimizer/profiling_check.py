@@ -48,10 +48,14 @@ def applies(task: Task) -> bool:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
+    from droids.core.governed import NOT_APPLICABLE
+    from droids.core.settings import governed_core
     from droids.performance_optimizer.bench.store import perf_dir
     from droids.performance_optimizer.policy import load_perf_policy
     from droids.performance_optimizer.profiling.report import run_profile
 
+    if governed_core(task.repo) is None:
+        return CheckOutcome(notes=[f"PERF020-PERF022: {NOT_APPLICABLE}"])
     policy, _ = load_perf_policy(task.policies)
     parts = _parts(task)
     out_dir = perf_dir(ctx.state_dir) / "profile" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

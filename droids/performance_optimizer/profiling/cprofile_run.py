@@ -61,7 +61,7 @@ def profile_replay(
     out_dir.mkdir(parents=True, exist_ok=True)
     stats_file = out_dir / "ontick.pstats"
     cmd = replay_command(policies, "cprofile", ticks, warmup=min(ticks, 2000), out=stats_file)
-    failure = run_replay(repo, cmd, "cprofile", timeout_s)
+    failure = run_replay(repo, cmd, "cprofile", timeout_s, out_dir)
     if failure is not None:
         return failure
     return read_profile(stats_file, repo, ticks, top)

@@ -42,7 +42,7 @@ def record(repo: Path, policies: Path, out_dir: Path, *, ticks: int, timeout_s: 
         target = out_dir / name
         replay = replay_command(policies, "plain", ticks, warmup=min(ticks, 2000), out=None)
         cmd = [spy, "record", "--rate", str(RATE_HZ), "--format", fmt, "--output", str(target), "--", *replay]
-        failure = run_replay(repo, cmd, f"py-spy {fmt}", timeout_s)
+        failure = run_replay(repo, cmd, f"py-spy {fmt}", timeout_s, out_dir)
         if failure is not None or not target.is_file():
             detail = failure.detail if failure else "py-spy wrote no output"
             return FlameResult(files, why_not=_why(detail))

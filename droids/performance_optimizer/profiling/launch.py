@@ -1,4 +1,8 @@
-"""Start the replay harness in a child process for the repository being measured."""
+"""Start the replay harness in a child process for the repository being measured.
+
+The child imports droid from where it is installed and `trading_core` from the repository's governed
+core (droids.core.governed), nothing else of the repository: a replay runs the governed code, which is
+what this droid exists to measure, and the report says so."""
 
 from __future__ import annotations
 
@@ -28,20 +32,44 @@ class ReplayFailure:
 def replay_command(
     policies: Path, mode: str, ticks: int, *, warmup: int, out: Path | None, checkpoints: int = 10
 ) -> list[str]:
-    cmd = [sys.executable, "-m", MODULE, "--policies", str(policies), "--ticks", str(ticks), "--warmup", str(warmup)]
+    cmd = [
+        sys.executable,
+        "-P",
+        "-m",
+        MODULE,
+        "--policies",
+        str(policies),
+        "--ticks",
+        str(ticks),
+        "--warmup",
+        str(warmup),
+    ]
     cmd += ["--mode", mode, "--checkpoints", str(checkpoints)]
     return cmd + (["--out", str(out)] if out is not None else [])
 
 
-def child_env(repo: Path) -> dict[str, str]:
-    path = os.pathsep.join([str(repo), *filter(None, [os.environ.get("PYTHONPATH")])])
-    return {**os.environ, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"}
+def governed_env(repo: Path, work_dir: Path) -> dict[str, str]:
+    """The child's environment: the repository's governed core first on its path (bad input when
+    the repository has none: a replay of droid's own bundled core would answer another question)."""
+    from droids.core.governed import NOT_APPLICABLE, child_env, core_import_dir
+    from droids.core.settings import governed_core
+
+    core = governed_core(repo)
+    if core is None:
+        raise DroidError(f"{repo}: profiling {NOT_APPLICABLE}")
+    return child_env(core_import_dir(repo, core, work_dir))
 
 
-def run_replay(repo: Path, cmd: list[str], mode: str, timeout_s: float) -> ReplayFailure | None:
-    """Run `cmd` (a replay, possibly under py-spy) in `repo`; None when it finished cleanly."""
+def run_replay(repo: Path, cmd: list[str], mode: str, timeout_s: float, work_dir: Path) -> ReplayFailure | None:
+    """Run `cmd` (a replay, possibly under py-spy) of `repo`'s governed core, in `work_dir`; None when
+    it finished cleanly."""
     proc = subprocess.Popen(
-        cmd, cwd=repo, env=child_env(repo), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        cmd,
+        cwd=work_dir,
+        env=governed_env(repo, work_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         _out, err = proc.communicate(timeout=timeout_s)

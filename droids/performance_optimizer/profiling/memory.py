@@ -40,7 +40,7 @@ def measure_growth(repo: Path, policies: Path, out_dir: Path, spec: MemorySpec) 
     cmd = replay_command(
         policies, "memory", spec.ticks, warmup=spec.warmup_ticks, out=out, checkpoints=spec.checkpoints
     )
-    failure = run_replay(repo, cmd, "memory", spec.timeout_s)
+    failure = run_replay(repo, cmd, "memory", spec.timeout_s, out_dir)
     if failure is not None:
         return failure
     try:

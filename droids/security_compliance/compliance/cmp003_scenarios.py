@@ -63,21 +63,29 @@ def applies(task: Task) -> bool:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
+    from droids.core.governed import NOT_APPLICABLE, core_import_dir, is_bundled
+    from droids.core.settings import governed_core
     from droids.security_compliance.compliance import scenarios as suite
 
+    core = governed_core(task.repo)
+    if core is None:
+        return CheckOutcome(notes=[f"CMP003: {NOT_APPLICABLE}"])
     quick = task.profile == "pre-commit"
     chosen = [s for s in suite.SCENARIOS if s.quick or not quick]
     from trading_core.errors import TradingCoreError
 
     with tempfile.TemporaryDirectory(prefix="droid-cmp003-") as tmp:
         policies = _policies_of(task, ctx.workspace(task), Path(tmp))
-        inputs = suite.inputs_digest(policies)
+        core_dir = None if is_bundled(task.repo, core) else core_import_dir(task.repo, core, Path(tmp))
+        inputs = suite.inputs_digest(policies, task.repo / core)
         cache = suite.ResultCache(ctx.cache_dir(DROID) / "cmp003.json")
         keys = {s.name: suite.scenario_key(inputs, s) for s in chosen}
         cached = {s.name: cache.get(keys[s.name]) for s in chosen}
         todo = [s for s in chosen if cached[s.name] is None]
         try:
-            ran = suite.run_all(todo, policies, ctx.state_dir / "compliance" / "scenarios")
+            out_root = ctx.state_dir / "compliance" / "scenarios"
+            out_root.mkdir(parents=True, exist_ok=True)
+            ran = suite.run_all(todo, policies, out_root, core_dir)
         except TradingCoreError as exc:  # a policy the simulator cannot run on: bad input, named as the user knows it
             raise DroidError(str(exc).replace(str(policies), _shown(task))) from None
         fresh = {r["scenario"]: r for r in ran}
@@ -89,6 +97,8 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
         results.append({**result, "cached": s.name not in fresh})
     cache.save()
     notes = [f"CMP003: {len(fresh)} scenario(s) simulated, {len(chosen) - len(fresh)} from cache"]
+    if core_dir is not None:
+        notes.append(f"CMP003: ran the repository's trading core ({core}/) in the simulator, as this check exists to")
     if quick:
         notes.append("CMP003: pre-commit runs the quick subset; CI and audit run every scenario")
     else:

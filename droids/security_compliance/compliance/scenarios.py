@@ -78,12 +78,10 @@ SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
-def inputs_digest(policies: Path) -> str:
-    """Hash of the trading core's source and the policy files: what every scenario depends on."""
-    import trading_core
-
+def inputs_digest(policies: Path, package: Path) -> str:
+    """Hash of the governed trading core's source (`package`) and the policy files: what every
+    scenario depends on."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
-    package = Path(trading_core.__file__).parent
     sources = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".onnx") and "__pycache__" not in p.parts)
     for path in sources:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -140,21 +138,31 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
-def run_all(scenarios: list[Scenario], policies: Path, out_root: Path) -> list[dict[str, Any]]:
+def run_all(
+    scenarios: list[Scenario], policies: Path, out_root: Path, core_dir: Path | None = None
+) -> list[dict[str, Any]]:
     """Run scenarios: one alone in this process, several in parallel worker processes (one per core).
+    With `core_dir` (the repository's own trading core, not droid's bundled one) every scenario runs
+    in a worker that imports `trading_core` from there (droids.core.governed).
 
     Workers are plain `python -m` subprocesses, not a multiprocessing pool: a pool's spawned children
     re-import the caller's __main__, and the droid runs in a thread of whatever program called it.
     """
-    if len(scenarios) <= 1 or (os.cpu_count() or 1) == 1:
+    if core_dir is None and (len(scenarios) <= 1 or (os.cpu_count() or 1) == 1):
         return [run_scenario(s, policies, out_root / s.name) for s in scenarios]
-    with ThreadPoolExecutor(max_workers=min(len(scenarios), os.cpu_count() or 1)) as pool:
-        return list(pool.map(lambda s: _run_in_worker(s, policies, out_root / s.name), scenarios))
+    workers = max(1, min(len(scenarios), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda s: _run_in_worker(s, policies, out_root / s.name, core_dir), scenarios))
 
 
-def _run_in_worker(scenario: Scenario, policies: Path, out_dir: Path) -> dict[str, Any]:
+def _run_in_worker(scenario: Scenario, policies: Path, out_dir: Path, core_dir: Path | None) -> dict[str, Any]:
+    from droids.core.governed import child_env
+
     request = json.dumps({"scenario": asdict(scenario), "policies": str(policies), "out_dir": str(out_dir)})
-    proc = subprocess.run([sys.executable, "-m", __name__], input=request, capture_output=True, text=True, check=False)
+    command = [sys.executable, "-P", "-m", __name__]
+    proc = subprocess.run(
+        command, input=request, capture_output=True, text=True, check=False, env=child_env(core_dir), cwd=out_dir.parent
+    )
     if proc.returncode == 0:
         return json.loads(proc.stdout)
     last = (proc.stderr.strip().splitlines() or ["no message"])[-1]

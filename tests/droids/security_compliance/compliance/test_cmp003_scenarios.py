@@ -39,9 +39,10 @@ WARN_EARLY = (
 
 
 def sim_repo(repo: Path) -> Path:
-    """`repo` with every shipped policy file (the simulator reads them all) and a trading_core file."""
+    """`repo` with every shipped policy file (the simulator reads them all) and its own copy of the
+    trading core (the governed core CMP003 simulates, in worker processes, not droid's bundled one)."""
     shutil.copytree(REPO_ROOT / "policies", repo / "policies")
-    (repo / "trading_core").mkdir()
+    shutil.copytree(REPO_ROOT / "trading_core", repo / "trading_core", ignore=shutil.ignore_patterns("__pycache__"))
     (repo / "trading_core" / "notes.py").write_text("X = 1\n")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "policies")
@@ -60,7 +61,7 @@ def test_violations_become_findings_and_results_are_written(git_repo: Path, monk
     edit(repo, APEX, *WARN_EARLY)
     edit(repo, "trading_core/notes.py", "X = 1", "X = 2")
     git(repo, "commit", "-q", "-am", "touch the core, warn early")
-    inputs = suite.inputs_digest(repo / "policies")
+    inputs = suite.inputs_digest(repo / "policies", repo / "trading_core")
     outcome = run(cmp003, base_task(repo))  # ci: every scenario, two at once in worker processes
     results = json.loads((repo / ".droid" / "compliance" / "scenarios.json").read_text())
     assert [(r["scenario"], r["seed"], r["days"], r["passed"]) for r in results] == [
@@ -85,7 +86,7 @@ def test_violations_become_findings_and_results_are_written(git_repo: Path, monk
     # unchanged inputs come from the cache; a trading_core edited meanwhile (another checkout's work) does not
     expected = (
         "0 scenario(s) simulated, 2 from cache"
-        if suite.inputs_digest(repo / "policies") == inputs
+        if suite.inputs_digest(repo / "policies", repo / "trading_core") == inputs
         else "2 scenario(s) simulated"
     )
     assert any(expected in n for n in again.notes), again.notes
@@ -144,3 +145,36 @@ def test_the_full_suite_passes_on_the_shipped_trading_core(git_repo: Path) -> No
     assert [r["scenario"] for r in results] == [s.name for s in suite.SCENARIOS]
     assert outcome.findings == [], [f.message for f in outcome.findings]
     assert all(r["passed"] and r["checked"] and r["trades"] > 0 for r in results)
+
+
+def test_a_repository_without_a_trading_core_is_not_applicable_once(git_repo: Path) -> None:
+    shutil.copytree(REPO_ROOT / "policies", git_repo / "policies")
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-q", "-m", "policies only")
+    outcome = run(cmp003, base_task(git_repo, "HEAD"))
+    assert outcome.findings == [] and outcome.notes == [
+        "CMP003: not applicable: no trading core configured ([tool.droid] trading-core, or a trading_core/ package)"
+    ]
+
+
+@pytest.mark.slow
+def test_the_repositorys_own_core_runs_and_nothing_else_of_the_repository(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CMP003 simulates the governed core (the repository's trading_core/), in workers that import
+    droid itself from where it is installed: a planted droids/ or sitecustomize.py never runs."""
+    repo = sim_repo(git_repo)
+    monkeypatch.setattr(suite, "SCENARIOS", (ONE_DAY,))
+    marker = repo.parent / "markers"
+    marker.mkdir()
+    init = repo / "trading_core" / "__init__.py"
+    init.write_text(init.read_text() + f"\nopen({str(marker / 'core')!r}, 'w').close()\n")
+    for planted in ("droids/__init__.py", "sitecustomize.py", "orchestrator/__init__.py"):
+        (repo / planted).parent.mkdir(exist_ok=True)
+        (repo / planted).write_text(f"open({str(marker / planted.replace('/', '_'))!r}, 'w').close()\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a core that says when it runs, and planted modules")
+    monkeypatch.chdir(repo)
+    outcome = run(cmp003, base_task(repo))
+    assert any("ran the repository's trading core (trading_core/)" in n for n in outcome.notes), outcome.notes
+    assert sorted(p.name for p in marker.iterdir()) == ["core"]
