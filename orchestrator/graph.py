@@ -56,6 +56,15 @@ def route_task(
     return routing.fallback_decisions(fallback, task.request, cards)
 
 
+def not_applicable_notes(reports: list[DroidReport]) -> list[str]:
+    """One line per reason for the checks no droid could apply here ("no trading core configured")."""
+    merged: dict[str, list[str]] = {}
+    for report in reports:
+        for reason, labels in report.metrics.get("not_applicable", {}).items():
+            merged.setdefault(reason, []).extend(labels)
+    return [f"not applicable: {reason}: {', '.join(labels)}" for reason, labels in merged.items()]
+
+
 def build_graph(
     registry: Registry,
     gates: GatesPolicy,
@@ -108,6 +117,7 @@ def build_graph(
             block_at=gates.profiles[task.profile].block_at,
             verdict=state["verdict"],
         )
+        report.notes = not_applicable_notes(reports)
         report.answer = compose_answer(report)
         return {"report": report}
 

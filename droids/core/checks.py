@@ -7,6 +7,9 @@ Optionally:
   "on tick"). A question (`droid ask`) runs only the checks whose intent it names; one that names
   none runs every check that `ASK_BY_DEFAULT` (True unless the check says otherwise: history scans,
   simulations and profiles are run only when asked for).
+- `needs(task) -> str | None`: why the check cannot apply to this repository at all ("no trading
+  core configured"), or None. Such a check is skipped and listed under the report's
+  `metrics["not_applicable"]`; the orchestrator says it once per run for every droid.
 A droid lists its checks in one tuple; `run_checks` runs the ones that apply and merges their
 outcomes into the droid's report. Rules of checks that did not run are not in `rules_checked`.
 
@@ -75,7 +78,12 @@ def run_checks(name: str, checks: Sequence[Check], task: Task, ctx: DroidContext
     started = time.perf_counter()
     report = DroidReport(name=name)
     answers, failures = [], []
+    not_applicable: dict[str, list[str]] = {}
     for check in selected(checks, task):
+        reason = check.needs(task) if hasattr(check, "needs") else None
+        if reason:
+            not_applicable.setdefault(reason, []).append(label(check))
+            continue
         try:
             outcome = check.run(task, ctx)
         except (DroidError, TradingCoreError):
@@ -92,6 +100,8 @@ def run_checks(name: str, checks: Sequence[Check], task: Task, ctx: DroidContext
         if outcome.answer:
             answers.append(outcome.answer)
     report.findings = _inline_ignores(report.findings, task, ctx)
+    if not_applicable:
+        report.metrics["not_applicable"] = not_applicable
     if failures:
         report.status, report.error = "error", "; ".join(failures)
     report.answer = "\n".join(answers) or None

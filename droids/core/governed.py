@@ -14,8 +14,19 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from droids.core.models import Task
 
 NOT_APPLICABLE = "not applicable: no trading core configured ([tool.droid] trading-core, or a trading_core/ package)"
+
+
+def needs_core(task: Task) -> str | None:
+    """For a check's `needs`: the reason it cannot run when the repository has no trading core."""
+    from droids.core.settings import governed_core
+
+    return "no trading core configured ([tool.droid] trading-core)" if governed_core(task.repo) is None else None
 
 
 def is_bundled(repo: Path, core: str) -> bool:

@@ -45,6 +45,21 @@ class PolicyFile:
     name: str
     model: str
     check: str
+    builtin_dir: str | None = None  # "module:ATTR" naming the folder of the built-in file, if one ships
+    starter: str | None = None  # "module:ATTR" naming the commented file `droid init` writes, if any
+
+    def source(self, policies: Any) -> str:
+        """Where a run reads this file from: the repository's, a built-in, or the model's defaults."""
+        from trading_core.policy.locate import policy_path
+
+        own = policies / self.name
+        if own.exists() or own.is_symlink():
+            return str(own)
+        if self.builtin_dir is not None:
+            builtin = policy_path(policies, self.name, load(self.builtin_dir))
+            if builtin != own:
+                return f"built-in ({builtin})"
+        return "built-in (the model's defaults)"
 
     def schema(self) -> dict[str, Any]:
         return load(self.model).model_json_schema()

@@ -213,6 +213,7 @@ class RunReport(BaseModel):
     block_at: Severity = Severity.HIGH
     verdict: Verdict = "pass"
     answer: str = ""
+    notes: list[str] = Field(default_factory=list)  # about the run as a whole, said once
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:

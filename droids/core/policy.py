@@ -19,6 +19,7 @@ from trading_core.policy import PolicyModel, load_policy_file, policy_path
 
 GATES_FILE = "gates.yaml"
 DEFAULTS_DIR = Path(__file__).with_name("defaults")  # gates.yaml when a repository has none
+GATES_STARTER = DEFAULTS_DIR / GATES_FILE  # the built-in, commented: what `droid init` writes
 
 
 class Thresholds(PolicyModel):

@@ -14,15 +14,18 @@ from droids.core.manifest import PolicyFile
 from trading_core.policy import policy_path
 
 _HERE = "droids.core.policy_files"
+_TC = "trading_core"
+_CORE = f"{_TC}.policy.locate:BUILTIN_DIR"
 
 CORE_POLICY_FILES = (
-    PolicyFile("gates.yaml", "droids.core.policy:GatesPolicy", "droids.core.policy:load_gates"),
-    PolicyFile("apex.yaml", "trading_core.apex.policy:ApexPolicyFile", f"{_HERE}:check_apex"),
-    PolicyFile("instruments.yaml", "trading_core.market.instruments:InstrumentsFile", f"{_HERE}:check_instruments"),
-    PolicyFile("strategy.yaml", "trading_core.engine.config:StrategyPolicy", f"{_HERE}:check_strategy"),
-    PolicyFile("sim.yaml", "trading_core.sim.config:SimPolicy", f"{_HERE}:check_sim"),
-    PolicyFile("budgets.yaml", "trading_core.latency.budgets:BudgetsPolicy", f"{_HERE}:check_budgets"),
-)
+    PolicyFile("gates.yaml", "droids.core.policy:GatesPolicy", "droids.core.policy:load_gates",
+               "droids.core.policy:DEFAULTS_DIR", starter="droids.core.policy:GATES_STARTER"),
+    PolicyFile("apex.yaml", f"{_TC}.apex.policy:ApexPolicyFile", f"{_HERE}:check_apex", _CORE),
+    PolicyFile("instruments.yaml", f"{_TC}.market.instruments:InstrumentsFile", f"{_HERE}:check_instruments", _CORE),
+    PolicyFile("strategy.yaml", f"{_TC}.engine.config:StrategyPolicy", f"{_HERE}:check_strategy", _CORE),
+    PolicyFile("sim.yaml", f"{_TC}.sim.config:SimPolicy", f"{_HERE}:check_sim", _CORE),
+    PolicyFile("budgets.yaml", f"{_TC}.latency.budgets:BudgetsPolicy", f"{_HERE}:check_budgets", _CORE),
+)  # fmt: skip
 
 
 def check_instruments(policies: Path, _repo: Path | None = None) -> object:

@@ -25,6 +25,13 @@ INTENT = (
 )  # fmt: skip
 
 
+def needs(task: Task) -> str | None:
+    """The budgets are the trading core's: none configured, no budget to measure."""
+    from droids.core.governed import needs_core
+
+    return needs_core(task)
+
+
 def applies(task: Task) -> bool:
     if task.profile == "pre-commit":
         return False

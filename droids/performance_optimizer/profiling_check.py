@@ -43,6 +43,13 @@ def _parts(task: Task) -> set[str]:
     return asked | ({"flame"} if "profile" in asked else set())
 
 
+def needs(task: Task) -> str | None:
+    """The replay runs the repository's trading core: none configured, nothing to profile."""
+    from droids.core.governed import needs_core
+
+    return needs_core(task)
+
+
 def applies(task: Task) -> bool:
     return bool(_parts(task) & {"profile", "memory"})
 

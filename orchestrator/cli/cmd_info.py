@@ -62,6 +62,19 @@ def policy_check(ctx: typer.Context) -> None:
     session.emit(f"policies OK: {', '.join(pf.name for pf in files)} in {session.policies}")
 
 
+@policy_app.command("where")
+def policy_where(ctx: typer.Context) -> None:
+    """Which policies folder this repository uses and why, and where each file is read from."""
+    from droids.core.policy_files import all_policy_files
+
+    session: Session = ctx.obj
+    lines = [f"policies folder: {session.policies} ({session.policies_how})"]
+    lines += ["  --policies, then DROID_POLICIES, then [tool.droid] policies, then <repo>/policies/, then built-ins"]
+    for pf in all_policy_files(session.registry.policy_files()):
+        lines.append(f"{pf.name:<20} {pf.source(session.policies)}")
+    session.emit("\n".join(lines))
+
+
 @policy_app.command("schema")
 def policy_schema(ctx: typer.Context) -> None:
     """Print the JSON Schema of every policy file."""

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from droids.core.errors import DroidError
-from orchestrator.cli import cmd_apex, cmd_auditlog, cmd_info, cmd_run, cmd_sim
+from orchestrator.cli import cmd_apex, cmd_auditlog, cmd_info, cmd_init, cmd_run, cmd_sim
 from orchestrator.cli.droid_commands import DroidCommandGroup
 from orchestrator.cli.session import FORMATS, Session, check_format
 from orchestrator.errors import OrchestratorError
@@ -44,7 +44,10 @@ def _version(value: bool) -> None:
 def main(
     ctx: typer.Context,
     repo: Annotated[Path | None, typer.Option(help="Repository root (default: git top-level of the cwd).")] = None,
-    policies: Annotated[Path | None, typer.Option(help="Policies folder (default: <repo>/policies).")] = None,
+    policies: Annotated[
+        Path | None,
+        typer.Option(help="Policies folder (else DROID_POLICIES, [tool.droid] policies, <repo>/policies, built-ins)."),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only what the format requires.")] = False,
@@ -53,12 +56,17 @@ def main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
+    import os
+
+    from droids.core.settings import choose_policies
     from orchestrator.targets import find_repo
 
     root = find_repo((repo or Path.cwd()).resolve())
+    choice = choose_policies(root, policies, os.environ, Path.cwd())
     ctx.obj = Session(
         repo=root,
-        policies=(policies or root / "policies").resolve(),
+        policies=choice.folder,
+        policies_how=choice.how,
         fmt=check_format(fmt),
         output=output,
         quiet=quiet,
@@ -67,6 +75,7 @@ def main(
 
 
 cmd_run.register(app)
+cmd_init.register(app)
 cmd_info.register(app)
 cmd_auditlog.register(app)
 cmd_apex.register(app)
@@ -75,8 +84,10 @@ cmd_sim.register(app)
 
 def run() -> None:
     """Console-script entry point: run the app and map every outcome to the contract's exit codes."""
+    from orchestrator.cli.argv import hoist_global_options
+
     try:
-        code = app(standalone_mode=False, prog_name="droid")
+        code = app(args=hoist_global_options(sys.argv[1:]), standalone_mode=False, prog_name="droid")
     except (OrchestratorError, DroidError, TradingCoreError) as exc:
         sys.stderr.write(f"droid: error: {exc}\n")
         sys.exit(2)

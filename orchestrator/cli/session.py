@@ -26,6 +26,7 @@ FORMATS = ("text", "json", "markdown", "sarif", "junit", "html")
 class Session:
     repo: Path
     policies: Path
+    policies_how: str = "--policies"
     fmt: str = "text"
     output: Path | None = None
     quiet: bool = False

@@ -100,6 +100,7 @@ def render(report: RunReport) -> str:
                 f"{_cell(f'{d.duration_ms} ms')}<td>{notes}</td></tr>"
             )
         parts.append("</table>")
+    parts += [f"<p class=note>{escape(note)}</p>" for note in report.notes]
     if report.routing:
         parts.append("<h2>Routing</h2><ul>")
         parts += [f"<li><b>{escape(r.droid)}</b>: {escape('; '.join(r.reasons))}</li>" for r in report.routing]

@@ -40,6 +40,7 @@ def to_dict(report: RunReport) -> dict[str, Any]:
             for d in report.droids
         ],
         "findings": [f.model_dump(mode="json") for f in report.findings],
+        "notes": list(report.notes),
         "summary": report.summary(),
         "verdict": report.verdict,
     }

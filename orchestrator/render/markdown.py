@@ -86,6 +86,7 @@ def render(report: RunReport) -> str:
             note_cell = escape("\n".join(n for n in notes if n)) or "-"
             lines.append(f"| {escape(d.name)} | {status} | {per_droid[d.name]} | {d.duration_ms} ms | {note_cell} |")
         lines.append("")
+    lines += [f"_{escape(note)}_" for note in report.notes] + ([""] if report.notes else [])
 
     if report.routing:
         lines += ["### Routing", ""]

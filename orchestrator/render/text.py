@@ -118,6 +118,8 @@ def render(report: RunReport, *, color: bool = False) -> str:
     doc.append("\n")
     if report.droids:
         _droids(doc, report)
+    for note in report.notes:
+        _wrapped(doc, note, 0, style="dim")
     if report.routing:
         routes = "; ".join(f"{r.droid} <- {', '.join(r.reasons)}" for r in report.routing)
         doc.append("routing: ", style="bold").append(f"{routes}\n", style="dim")

@@ -25,6 +25,7 @@ from trading_core.policy.locate import policy_path
 
 ACCESS_FILE = "access.yaml"
 DEFAULTS_DIR = Path(__file__).parents[1] / "defaults"  # the security droid's built-in policy files
+STARTER = DEFAULTS_DIR / "access.starter.yaml"  # commented examples, written by `droid init`
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 _TEAM = re.compile(r"^@[a-z0-9][a-z0-9_-]*$")
 _TEAM_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

@@ -117,8 +117,7 @@ def _check_limits(task: Task, change: ChangeView) -> LimitCheck:
     source = _Source(task, change)
     result = LimitCheck(apex_path=source.display(APEX_FILE))
     apex_text = source.head(APEX_FILE)
-    if apex_text is None:
-        result.notes.append(f"{result.apex_path}: not found, no Apex limits to check")
+    if apex_text is None:  # the repository has no apex.yaml of its own: nothing of its to check
         return result
     published_text = source.head(PUBLISHED_FILE)
     if published_text is None and (DEFAULTS_DIR / PUBLISHED_FILE).is_file():

@@ -56,6 +56,13 @@ INTENT = ("scenario", "simulation", "simulate", "simulator", "adversarial", "cra
 ASK_BY_DEFAULT = False  # simulated days take seconds: only when a question asks for them
 
 
+def needs(task: Task) -> str | None:
+    """The scenarios simulate the repository's trading core: none configured, nothing to simulate."""
+    from droids.core.governed import needs_core
+
+    return needs_core(task)
+
+
 def applies(task: Task) -> bool:
     if task.profile == "pre-commit":
         return any(path.startswith(WATCHED) for path in task.targets.paths)

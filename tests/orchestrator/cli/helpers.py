@@ -24,12 +24,14 @@ class Result:
         return json.loads(self.out)
 
 
-def droid(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Result:
-    """`droid ARGS` in `cwd` with the repo's shipped policies unless --policies is given."""
+def droid(*args: str, cwd: Path, env: dict[str, str] | None = None, repo_policies: bool = False) -> Result:
+    """`droid ARGS` in `cwd` with this repository's shipped policies unless --policies is given, or
+    with `repo_policies` as a user runs it: the repository's own configuration, else the built-ins."""
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     full_env.pop("GITHUB_ACTOR", None)
+    full_env.pop("DROID_POLICIES", None)
     argv = list(args)
-    if "--policies" not in argv:
+    if "--policies" not in argv and not repo_policies:
         argv = ["--policies", str(REPO_ROOT / "policies"), *argv]
     proc = subprocess.run(
         # -P: like the installed `droid` script, never import packages from the cwd (the repo under test)

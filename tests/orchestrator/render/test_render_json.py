@@ -11,7 +11,7 @@ from tests.orchestrator.render.reports import BLOWN, EVIDENCE, FINDINGS, empty_r
 
 TOP_KEYS = [
     "schema", "tool", "mode", "request", "repo", "started_at", "duration_ms",
-    "routing", "droids", "findings", "summary", "verdict",
+    "routing", "droids", "findings", "notes", "summary", "verdict",
 ]  # fmt: skip
 DROID_KEYS = ["name", "status", "duration_ms", "findings", "metrics", "error", "notes"]
 FINDING_KEYS = [
