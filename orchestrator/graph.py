@@ -23,7 +23,7 @@ from droids.core.version import VERSION
 from orchestrator import routing
 from orchestrator.answer import compose_answer
 from orchestrator.droid_runner import run_with_limit
-from orchestrator.resolve import merge_findings, verdict
+from orchestrator.resolve import ChangedLines, merge_findings, verdict
 
 
 class GraphState(TypedDict, total=False):
@@ -54,6 +54,15 @@ def route_task(
     if decisions or fallback is None or task.mode != "ask":
         return decisions
     return routing.fallback_decisions(fallback, task.request, cards)
+
+
+def changed_lines(task: Task, gates: GatesPolicy, ctx: DroidContext) -> ChangedLines | None:
+    """For a gate of a change that judges changed lines: the change's files and added lines."""
+    if task.mode != "gate" or task.targets.kind not in ("staged", "base") or gates.judge != "changed-lines":
+        return None
+    change = ctx.workspace(task).change
+    files = frozenset(p for c in change.files for p in c.paths)
+    return ChangedLines(files=files, added=change.added_lines)
 
 
 def not_applicable_notes(reports: list[DroidReport]) -> list[str]:
@@ -94,7 +103,7 @@ def build_graph(
 
     def resolve_node(state: GraphState) -> dict[str, Any]:
         reports = state.get("reports", [])
-        findings = merge_findings(reports, gates, baseline, date.today())
+        findings = merge_findings(reports, gates, baseline, date.today(), changed_lines(state["task"], gates, ctx))
         return {"findings": findings, "verdict": verdict(findings, reports, gates, state["task"].profile)}
 
     def respond_node(state: GraphState) -> dict[str, Any]:

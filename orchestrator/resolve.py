@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -41,9 +42,31 @@ def _suppression_for(finding: Finding, rules: Sequence[Suppression], today: date
     return None
 
 
+@dataclass(frozen=True)
+class ChangedLines:
+    """What a gate's change touched: its files, and per file the lines it added or modified."""
+
+    files: frozenset[str]
+    added: dict[str, frozenset[int]]
+
+    def preexisting(self, finding: Finding) -> bool:
+        """True for a finding on a line of a changed file that the change did not add or modify.
+        Findings about a file as a whole (no line), about a commit, or about files outside the
+        change (a simulated journal, a report) are the change's own."""
+        if finding.path not in self.files or finding.line is None or finding.commit is not None:
+            return False
+        return finding.line not in self.added.get(finding.path, frozenset())
+
+
 def merge_findings(
-    reports: Sequence[DroidReport], gates: GatesPolicy, baseline: frozenset[str], today: date
+    reports: Sequence[DroidReport],
+    gates: GatesPolicy,
+    baseline: frozenset[str],
+    today: date,
+    changed: ChangedLines | None = None,
 ) -> list[Finding]:
+    """The findings of every droid, merged (see the module docstring); with `changed` (a gate that
+    judges changed lines), findings on lines the change did not touch are marked pre-existing."""
     seen: set[str] = set()
     merged: list[Finding] = []
     for report in order_reports(reports, gates.precedence):
@@ -57,13 +80,15 @@ def merge_findings(
                     f = f.model_copy(update={"suppressed": True, "suppression": f"policy: {rule.reason}"})
                 elif f.fingerprint in baseline:
                     f = f.model_copy(update={"suppressed": True, "suppression": "baseline"})
+            if changed is not None and changed.preexisting(f):
+                f = f.model_copy(update={"preexisting": True})
             merged.append(f)
     droid_rank = {r.name: i for i, r in enumerate(order_reports(reports, gates.precedence))}
     merged.sort(key=lambda f: (droid_rank.get(f.droid, 99), -f.severity.rank, f.path or "", f.line or 0, f.rule))
     return merged
 
 
-__all__ = ["load_baseline", "merge_findings", "order_reports", "verdict", "write_baseline"]
+__all__ = ["ChangedLines", "load_baseline", "merge_findings", "order_reports", "verdict", "write_baseline"]
 
 
 def load_baseline(path: Path) -> frozenset[str]:

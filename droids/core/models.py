@@ -118,6 +118,8 @@ class Finding(BaseModel):
     """One problem at one place. Extra keys (e.g. `event_index` for Apex violations) are kept.
 
     `evidence` never holds a secret's value: at most its first 4 characters followed by `****`.
+    `preexisting`: in a gate, the finding is on a line the change did not add or modify (it was
+    there before): it is reported apart and does not count toward the verdict.
     An optional extra key `subrule` names a finer check within the rule (bandit's test id `B602`
     under SEC010): a suppression in gates.yaml may then name `SEC010/B602` (see `rule_ids`).
     """
@@ -137,6 +139,7 @@ class Finding(BaseModel):
     fix: str = ""
     suppressed: bool = False
     suppression: str | None = None
+    preexisting: bool = False
 
     def rule_ids(self) -> tuple[str, ...]:
         """The ids a policy may name this finding by: the rule, and `rule/subrule` when there is one."""
@@ -217,15 +220,18 @@ class RunReport(BaseModel):
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
-        """Unsuppressed findings counted by severity, every severity present."""
+        """Active findings (not suppressed, not pre-existing) counted by severity, every severity present."""
         counts = {s.value: 0 for s in Severity}
-        for f in self.findings:
-            if not f.suppressed:
-                counts[f.severity.value] += 1
+        for f in self.active():
+            counts[f.severity.value] += 1
         return counts
 
     def active(self) -> list[Finding]:
-        return [f for f in self.findings if not f.suppressed]
+        """The findings that count: neither suppressed nor pre-existing."""
+        return [f for f in self.findings if not f.suppressed and not f.preexisting]
+
+    def preexisting(self) -> list[Finding]:
+        return [f for f in self.findings if f.preexisting and not f.suppressed]
 
     def failed_droids(self) -> list[DroidReport]:
         return [d for d in self.droids if d.status in ("error", "timeout")]

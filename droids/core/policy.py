@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -47,7 +48,12 @@ class Suppression(PolicyModel):
 
 
 class GatesPolicy(PolicyModel):
+    """`judge`: in a gate, "changed-lines" (default) lets only findings on lines the change added or
+    modified count, and findings about a file as a whole; "whole-files" judges every line of every
+    changed file, as before the change view existed."""
+
     version: int = Field(ge=1, le=1)
+    judge: Literal["changed-lines", "whole-files"] = "changed-lines"
     profiles: dict[Profile, Thresholds]
     precedence: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
@@ -89,7 +95,7 @@ def verdict(
     if any(r.status in ("error", "timeout") for r in reports):
         return "block"
     thresholds = gates.profiles[profile]
-    active = [f for f in findings if not f.suppressed]
+    active = [f for f in findings if not f.suppressed and not f.preexisting]
     if any(f.severity.at_least(thresholds.block_at) for f in active):
         return "block"
     if any(f.severity.at_least(thresholds.warn_at) for f in active):

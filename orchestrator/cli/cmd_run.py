@@ -21,10 +21,9 @@ AUDIT_FILES = {"report.json": "json", "report.md": "markdown", "report.sarif": "
 
 def _finish(session: Session, task: Task, *, only: str | None = None, record: bool = False) -> RunReport:
     from orchestrator.execute import execute
-    from orchestrator.render import render
 
     report = execute(task, session.registry, session.gates, session.state_dir, only=only, record=record)
-    session.emit(render(report, session.fmt, color=session.color()))
+    session.emit(session.render(report))
     for d in report.failed_droids():
         session.note(f"{d.name}: {d.status}: {d.error}")
     return report
@@ -52,13 +51,19 @@ def gate(
         Path | None,
         typer.Option("--out", help="Also write report.json, .md, .sarif and .html into this folder (CI)."),
     ] = None,
+    show_preexisting: Annotated[
+        bool,
+        typer.Option("--show-preexisting", help="List findings on lines the change did not touch (never blocking)."),
+    ] = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """Gate a change: staged content, the diff against a base, or given paths."""
+    """Gate a change: staged content, the diff against a base, or given paths. Only findings on lines
+    the change added or modified (and about files as a whole) count; see gates.yaml `judge`."""
     from orchestrator.targets import gate_task
 
     session: Session = ctx.obj.with_output(fmt, output)
+    session.show_preexisting = show_preexisting
     task = gate_task(
         session.repo,
         session.policies,

@@ -31,6 +31,7 @@ class Session:
     output: Path | None = None
     quiet: bool = False
     verbose: bool = False
+    show_preexisting: bool = False
     cwd: Path = field(default_factory=Path.cwd)
 
     @cached_property
@@ -74,7 +75,9 @@ class Session:
         """`report` in this session's --format (the renderers live up here, droids call this)."""
         from orchestrator.render import render
 
-        return render(report, self.fmt, color=self.color())
+        return render(
+            report, self.fmt, color=self.color(), verbose=self.verbose, show_preexisting=self.show_preexisting
+        )
 
     def color(self) -> bool:
         return self.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ

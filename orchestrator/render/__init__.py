@@ -27,11 +27,14 @@ _MODULES = {
 }
 
 
-def render(report: RunReport, fmt: str, *, color: bool = False) -> str:
-    """The report as `fmt` text, ending with a newline. `color` only matters for `text`."""
+def render(
+    report: RunReport, fmt: str, *, color: bool = False, verbose: bool = False, show_preexisting: bool = False
+) -> str:
+    """The report as `fmt` text, ending with a newline. `color`, `verbose` and `show_preexisting`
+    only change `text` (the other formats always carry everything)."""
     if fmt not in _MODULES:
         raise OrchestratorError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
     module = import_module(f"{__name__}.{_MODULES[fmt]}")
     if fmt == "text":
-        return module.render(report, color=color)
+        return module.render(report, color=color, verbose=verbose, show_preexisting=show_preexisting)
     return module.render(report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -25,6 +26,46 @@ def location(finding: Finding) -> str:
 def by_severity(findings: list[Finding]) -> list[Finding]:
     """Most severe first; the report's own order (precedence) is kept within a severity."""
     return sorted(findings, key=lambda f: -f.severity.rank)
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The findings of one rule, for a heading with the count and the fix text said once."""
+
+    rule: str
+    title: str
+    severity: Severity  # the most severe of the group: it orders the groups
+    fix: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def mixed(self) -> bool:
+        """True when the group's findings do not all share one severity (each line then says its own)."""
+        return len({f.severity for f in self.findings}) > 1
+
+
+def rule_groups(findings: list[Finding]) -> list[RuleGroup]:
+    """Findings grouped by rule: most severe group first, then by rule id; findings in report order."""
+    by_rule: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_rule.setdefault(f.rule, []).append(f)
+    groups = [
+        RuleGroup(
+            rule=rule,
+            title=items[0].title,
+            severity=max((f.severity for f in items), key=lambda s: s.rank),
+            fix=next((f.fix for f in items if f.fix), ""),
+            findings=tuple(by_severity(items)),
+        )
+        for rule, items in by_rule.items()
+    ]
+    return sorted(groups, key=lambda g: (-g.severity.rank, g.rule))
+
+
+def counts_by_rule(findings: list[Finding]) -> str:
+    """`SEC010 15, SEC002 9`: how many findings each rule has, most first."""
+    counts = Counter(f.rule for f in findings)
+    return ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def blocking(report: RunReport) -> list[Finding]:
@@ -59,11 +100,11 @@ def droid_problem(droid: DroidReport) -> str:
 
 
 def summary_line(report: RunReport) -> str:
-    """`1 critical, 2 high, 0 medium, 0 low, 0 info; 1 suppressed; 812 ms`."""
+    """`1 critical, 2 high, 0 medium, 0 low, 0 info; 1 suppressed; 3 pre-existing; 812 ms`."""
     counts = report.summary()
     parts = ", ".join(f"{counts[s.value]} {s.value}" for s in SEVERITIES_DESC)
-    hidden = len(suppressed(report))
-    tail = f"; {hidden} suppressed" if hidden else ""
+    hidden, before = len(suppressed(report)), len(report.preexisting())
+    tail = (f"; {hidden} suppressed" if hidden else "") + (f"; {before} pre-existing" if before else "")
     return f"{parts}{tail}; {report.duration_ms} ms"
 
 

@@ -13,12 +13,15 @@ from droids.core.models import Finding, RunReport
 from orchestrator.render._common import (
     SEVERITIES_DESC,
     VERDICT_WORDS,
+    RuleGroup,
     by_severity,
     droid_problem,
     extra_fields,
     findings_per_droid,
     location,
+    rule_groups,
     run_label,
+    suppressed,
     verdict_reason,
 )
 
@@ -26,13 +29,16 @@ CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;
 color:#1f2328;padding:0 1rem}
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;
-text-align:left;vertical-align:top}th{background:#f6f8fa}code{font-family:ui-monospace,monospace;font-size:90%}
+table{border-collapse:collapse;width:100%;margin:.5rem 0;table-layout:fixed}th,td{border:1px solid #d0d7de;
+padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f6f8fa}
+code{font-family:ui-monospace,monospace;font-size:90%}
 .verdict{display:inline-block;padding:.1rem .6rem;border-radius:.3rem;color:#fff;font-weight:700}
 .pass{background:#1a7f37}.warn{background:#9a6700}.block{background:#cf222e}
 .sev-critical{color:#fff;background:#82071e}.sev-high{color:#cf222e;font-weight:700}.sev-medium{color:#9a6700}
 .sev-low{color:#0969da}.sev-info{color:#57606a}.suppressed td{color:#8c959f}.failed{color:#cf222e;font-weight:700}
 .meta{color:#57606a}pre{white-space:pre-wrap;background:#f6f8fa;padding:.75rem;border-radius:.3rem}
+h3{font-size:1rem;margin:1.25rem 0 .25rem}.apart,.apart code{color:#57606a}
+col.where{width:32%}col.rule{width:14%}
 """
 
 
@@ -40,7 +46,7 @@ def _cell(text: object) -> str:
     return f"<td>{escape(str(text))}</td>"
 
 
-def _finding_row(f: Finding) -> str:
+def _why(f: Finding) -> str:
     why = escape(f.message)
     if f.evidence:
         why += f"<br><span class=meta>evidence</span> <code>{escape(f.evidence)}</code>"
@@ -49,12 +55,38 @@ def _finding_row(f: Finding) -> str:
         why += (
             "<br><span class=meta>" + escape(", ".join(f"{k}={json.dumps(v)}" for k, v in extras.items())) + "</span>"
         )
-    state = f"suppressed: {f.suppression}" if f.suppressed and f.suppression else ("suppressed" if f.suppressed else "")
+    return why
+
+
+def _group(group: RuleGroup) -> str:
+    """A rule's heading with its count and the fix once, then one row per finding."""
+    rows = "".join(
+        f"<tr><td><code>{escape(location(f) or '-')}</code></td><td>"
+        + (f"<span class='sev-{escape(f.severity.value)}'>{escape(f.severity.value)}</span> " if group.mixed else "")
+        + f"{_why(f)}</td></tr>"
+        for f in group.findings
+    )
+    fix = f"<p><b>Fix:</b> {escape(group.fix)}</p>" if group.fix else ""
     return (
-        f"<tr{' class=suppressed' if f.suppressed else ''}>"
-        f"<td class='sev-{escape(f.severity.value)}'>{escape(f.severity.value)}</td>"
-        f"<td><code>{escape(f.rule)}</code><br>{escape(f.title)}</td>"
-        f"<td><code>{escape(location(f) or '-')}</code></td><td>{why}</td>{_cell(f.fix or '-')}{_cell(state)}</tr>"
+        f"<h3><span class='sev-{escape(group.severity.value)}'>{escape(group.severity.value)}</span> "
+        f"<code>{escape(group.rule)}</code> {escape(group.title)} ({len(group.findings)})</h3>{fix}"
+        f"<table><colgroup><col class=where><col></colgroup><tr><th>where</th><th>why</th></tr>{rows}</table>"
+    )
+
+
+def _apart(title: str, findings: list[Finding]) -> str:
+    """Findings that do not count, listed apart in plain grey: never in the colours of active ones."""
+    if not findings:
+        return ""
+    rows = "".join(
+        f"<tr><td><code>{escape(f.rule)}</code></td><td><code>{escape(location(f) or '-')}</code></td>"
+        f"<td>{_why(f)}</td>{_cell(f.suppression or 'not touched by this change')}</tr>"
+        for f in by_severity(findings)
+    )
+    return (
+        f"<h2>{escape(title)} ({len(findings)})</h2><table class=apart><colgroup><col class=rule><col class=where>"
+        f"<col><col></colgroup><tr><th>rule</th><th>where</th><th>why</th><th>why it does not count</th></tr>"
+        f"{rows}</table>"
     )
 
 
@@ -80,14 +112,13 @@ def render(report: RunReport) -> str:
         parts.append(f"<h2>Answer</h2><pre>{escape(report.answer)}</pre>")
     parts.append("<h2>Summary</h2><table><tr><th>severity</th><th>findings</th></tr>")
     parts += [f"<tr><td class='sev-{s.value}'>{s.value}</td>{_cell(counts[s.value])}</tr>" for s in SEVERITIES_DESC]
-    parts.append(f"<tr><td>suppressed</td>{_cell(len(report.findings) - len(report.active()))}</tr></table>")
-    if report.findings:
-        parts.append(
-            "<h2>Findings</h2><table><tr><th>severity</th><th>rule</th><th>where</th><th>why</th>"
-            "<th>how to fix</th><th>state</th></tr>"
-        )
-        parts += [_finding_row(f) for f in by_severity(report.findings)]
-        parts.append("</table>")
+    parts.append(f"<tr><td>suppressed</td>{_cell(len(suppressed(report)))}</tr>")
+    parts.append(f"<tr><td>pre-existing</td>{_cell(len(report.preexisting()))}</tr></table>")
+    if report.active():
+        parts.append("<h2>Findings</h2>")
+        parts += [_group(g) for g in rule_groups(report.active())]
+    parts.append(_apart("Pre-existing, on lines this change did not touch", report.preexisting()))
+    parts.append(_apart("Suppressed or baselined", suppressed(report)))
     if report.droids:
         parts.append(
             "<h2>Droids</h2><table><tr><th>droid</th><th>status</th><th>findings</th><th>time</th><th>notes</th></tr>"

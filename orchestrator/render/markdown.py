@@ -13,10 +13,12 @@ from droids.core.models import Finding, RunReport
 from orchestrator.render._common import (
     SEVERITIES_DESC,
     VERDICT_WORDS,
+    RuleGroup,
     by_severity,
     droid_problem,
     findings_per_droid,
     location,
+    rule_groups,
     run_label,
     suppressed,
     verdict_reason,
@@ -42,13 +44,34 @@ def code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _finding_row(f: Finding) -> str:
-    where = code(location(f)) if f.path else "-"
+def _why(f: Finding) -> str:
     message = escape(f.message)
-    if f.evidence:
-        message += f" (evidence {code(f.evidence)})"
-    cells = [f.severity.value, code(f.rule), where, message, escape(f.fix) if f.fix else "-"]
-    return "| " + " | ".join(cells) + " |"
+    return message + (f" (evidence {code(f.evidence)})" if f.evidence else "")
+
+
+def _group(group: RuleGroup, budget: int) -> list[str]:
+    """A rule's heading with its count, the fix once, and one table row per finding (up to `budget`)."""
+    lines = [f"#### {group.severity.value} · {code(group.rule)} {escape(group.title)} ({len(group.findings)})", ""]
+    if group.fix:
+        lines += [f"Fix: {escape(group.fix)}", ""]
+    lines += ["| location | message |", "|---|---|"]
+    for f in group.findings[:budget]:
+        where = code(location(f)) if f.path else "-"
+        sev = f"{f.severity.value}: " if group.mixed else ""
+        lines.append(f"| {where} | {sev}{_why(f)} |")
+    return [*lines, ""]
+
+
+def _apart(title: str, findings: list[Finding]) -> list[str]:
+    """Findings that do not count (pre-existing, suppressed): listed apart, plain, with why."""
+    if not findings:
+        return []
+    lines = [f"### {title} ({len(findings)})", "", "| rule | location | message | why |", "|---|---|---|---|"]
+    for f in by_severity(findings)[:MAX_ROWS]:
+        where = code(location(f)) if f.path else "-"
+        why = escape(f.suppression or "not touched by this change")
+        lines.append(f"| {code(f.rule)} | {where} | {_why(f)} | {why} |")
+    return [*lines, ""]
 
 
 def render(report: RunReport) -> str:
@@ -67,15 +90,21 @@ def render(report: RunReport) -> str:
             lines += [escape(line), ""]
     lines += ["| severity | findings |", "|---|---:|"]
     lines += [f"| {s.value} | {counts[s.value]} |" for s in SEVERITIES_DESC]
-    hidden = len(suppressed(report))
-    lines += ["", f"Suppressed or baselined: {hidden}.", ""]
+    hidden, before = len(suppressed(report)), len(report.preexisting())
+    lines += ["", f"Suppressed or baselined: {hidden}. Pre-existing (not counted): {before}.", ""]
 
     if active:
-        lines += ["### Findings", "", "| severity | rule | location | message | fix |", "|---|---|---|---|---|"]
-        lines += [_finding_row(f) for f in active[:MAX_ROWS]]
+        lines += ["### Findings", ""]
+        budget = MAX_ROWS
+        for group in rule_groups(active):
+            lines += _group(group, budget)
+            budget -= len(group.findings)
+            if budget <= 0:
+                break
         if len(active) > MAX_ROWS:
-            lines += ["", f"{len(active) - MAX_ROWS} more findings are left out here; see the JSON or SARIF report."]
-        lines.append("")
+            lines += [f"{len(active) - MAX_ROWS} more findings are left out here; see the JSON or SARIF report.", ""]
+    lines += _apart("Pre-existing, on lines this change did not touch", report.preexisting())
+    lines += _apart("Suppressed or baselined", suppressed(report))
 
     if report.droids:
         per_droid = findings_per_droid(report)

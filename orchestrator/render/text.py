@@ -1,5 +1,11 @@
 """The terminal report: short, most severe first, each finding with where, why and how to fix.
 
+Findings are grouped under a heading per rule (severity, rule id, title, count) with the fix said
+once, then one line each: `path:line  message  evidence`. Suppressed and pre-existing findings are
+counted apart, never in the colours of active ones (`show_preexisting` lists the pre-existing ones
+grouped the same way); `verbose` prints today's full form instead: every finding with its own fix,
+and the suppressed ones with their reason.
+
 Built with rich `Text` objects, never console markup, so a `[red]` inside a finding's message is
 printed as it is. With `color=False` the console has no colour system and is not a terminal, so the
 output holds no ANSI escape codes whatever FORCE_COLOR or TERM say; control characters that come
@@ -19,12 +25,16 @@ from droids.core.models import Finding, RunReport, Severity
 from orchestrator.render._common import (
     SEVERITIES_DESC,
     VERDICT_WORDS,
+    RuleGroup,
     by_severity,
+    counts_by_rule,
     droid_problem,
     findings_per_droid,
     location,
+    rule_groups,
     run_label,
     summary_line,
+    suppressed,
     verdict_reason,
 )
 
@@ -75,6 +85,25 @@ def _wrapped(doc: Text, text: str, indent: int, *, style: str = "", label: str =
         doc.append("\n")
 
 
+def _group(doc: Text, group: RuleGroup, *, muted: bool = False) -> None:
+    count = len(group.findings)
+    doc.append("\n")
+    doc.append(f"{group.severity.value.upper()}", style="dim" if muted else SEVERITY_STYLES[group.severity])
+    doc.append("  ").append(group.rule, style="dim" if muted else "magenta")
+    doc.append(f"  {group.title} ({count})\n", style="dim" if muted else "bold")
+    if group.fix:
+        _wrapped(
+            doc, group.fix, 2, style="dim" if muted else "", label="fix: ", label_style="dim" if muted else "green"
+        )
+    for f in group.findings:
+        line = f"{location(f) or '(no file)'}  {f.message}"
+        if f.evidence:
+            line += f"  evidence {f.evidence}"
+        if group.mixed:
+            line = f"[{f.severity.value}] {line}"
+        _wrapped(doc, line, 4, style="dim" if muted else "")
+
+
 def _finding(doc: Text, f: Finding) -> None:
     doc.append("  ").append(location(f) or "(no file)", style="bold").append("  ")
     doc.append(f.rule, style="magenta").append(f"  {f.title}\n")
@@ -101,12 +130,8 @@ def _droids(doc: Text, report: RunReport) -> None:
             _wrapped(doc, note, 4, style="dim")
 
 
-def render(report: RunReport, *, color: bool = False) -> str:
-    doc = Text()
-    if report.mode == "ask" and report.answer:
-        doc.append(report.answer.rstrip("\n") + "\n\n")
-    doc.append(VERDICT_WORDS[report.verdict], style=VERDICT_STYLES[report.verdict])
-    doc.append(f"  {run_label(report)}: {verdict_reason(report)}\n")
+def _verbose(doc: Text, report: RunReport) -> None:
+    """Every finding in full (its own fix), most severe first; then the suppressed ones with why."""
     active = by_severity(report.active())
     for severity in SEVERITIES_DESC:
         group = [f for f in active if f.severity is severity]
@@ -115,6 +140,44 @@ def render(report: RunReport, *, color: bool = False) -> str:
             doc.append("\n")
             for f in group:
                 _finding(doc, f)
+    for title, items in (("pre-existing", report.preexisting()), ("suppressed", suppressed(report))):
+        if items:
+            doc.append("\n").append(f"{title} ({len(items)})", style="dim").append("\n")
+            for f in by_severity(items):
+                why = f" ({f.suppression})" if f.suppression else ""
+                _wrapped(doc, f"{location(f) or '(no file)'}  {f.rule}  {f.message}{why}", 2, style="dim")
+
+
+def _apart(doc: Text, report: RunReport, show_preexisting: bool) -> None:
+    """One dim line each for the findings that do not count, unless asked to list them."""
+    before, hidden = report.preexisting(), suppressed(report)
+    if before and show_preexisting:
+        doc.append("\n").append(f"pre-existing: on lines this change did not touch ({len(before)})", style="dim")
+        doc.append("\n")
+        for group in rule_groups(before):
+            _group(doc, group, muted=True)
+    elif before:
+        doc.append("\n")
+        _wrapped(doc, f"{len(before)} pre-existing, on lines this change did not touch ({counts_by_rule(before)}); "
+                 "--show-preexisting lists them", 0, style="dim")  # fmt: skip
+    if hidden:
+        doc.append("\n" if not before or show_preexisting else "")
+        _wrapped(doc, f"{len(hidden)} suppressed ({counts_by_rule(hidden)}); --verbose lists them with why", 0,
+                 style="dim")  # fmt: skip
+
+
+def render(report: RunReport, *, color: bool = False, verbose: bool = False, show_preexisting: bool = False) -> str:
+    doc = Text()
+    if report.mode == "ask" and report.answer:
+        doc.append(report.answer.rstrip("\n") + "\n\n")
+    doc.append(VERDICT_WORDS[report.verdict], style=VERDICT_STYLES[report.verdict])
+    doc.append(f"  {run_label(report)}: {verdict_reason(report)}\n")
+    if verbose:
+        _verbose(doc, report)
+    else:
+        for group in rule_groups(report.active()):
+            _group(doc, group)
+        _apart(doc, report, show_preexisting)
     doc.append("\n")
     if report.droids:
         _droids(doc, report)

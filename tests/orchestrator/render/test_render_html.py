@@ -7,7 +7,7 @@ import pytest
 from orchestrator.render import render
 from tests.orchestrator.render.reports import FINDINGS, NASTY_MESSAGE, empty_report, full_report
 
-VOID = {"meta", "br", "link", "img", "input", "hr"}
+VOID = {"meta", "br", "link", "img", "input", "hr", "col"}
 
 
 class _Page(HTMLParser):
@@ -68,7 +68,16 @@ def test_report_values_are_escaped_and_shown_as_text() -> None:
 def test_droid_errors_suppression_and_extra_sections_are_visible() -> None:
     text = "".join(_parse(render(full_report(), "html")).text)
     assert "error: RuntimeError: boom" in text
-    assert "suppressed: baseline: accepted on 2026-11-01" in text
+    assert "Suppressed or baselined (1)" in text and "baseline: accepted on 2026-11-01" in text
     assert "final_equity" in text
     assert "47900.0" in text
     assert 'trading_day="2026-03-09"' in text
+
+
+def test_findings_are_grouped_by_rule_and_suppressed_ones_listed_apart_in_grey() -> None:
+    out = render(full_report(), "html")
+    assert out.count("<h3>") == 4  # one heading per rule of an active finding
+    assert "<code>SEC001</code> Hard-coded secret (1)</h3><p><b>Fix:</b> Load it from the environment</p>" in out
+    apart = out[out.index("Suppressed or baselined (1)") :]
+    assert "<table class=apart>" in apart and "sev-" not in apart.split("</table>")[0]
+    assert "table-layout:fixed" in out and "overflow-wrap:anywhere" in out  # long values wrap: no sideways scroll

@@ -16,7 +16,7 @@ TOP_KEYS = [
 DROID_KEYS = ["name", "status", "duration_ms", "findings", "metrics", "error", "notes"]
 FINDING_KEYS = [
     "rule", "droid", "severity", "title", "message", "path", "line", "commit",
-    "evidence", "fingerprint", "fix", "suppressed", "suppression",
+    "evidence", "fingerprint", "fix", "suppressed", "suppression", "preexisting",
 ]  # fmt: skip
 APEX_KEYS = ["event_index", "ts", "value", "limit", "trading_day"]
 

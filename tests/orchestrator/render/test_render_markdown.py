@@ -9,45 +9,52 @@ from orchestrator.render import render
 from orchestrator.render.markdown import MAX_ROWS, code, escape
 from tests.orchestrator.render.reports import ACCEPTED, SECRET, WEAK_HASH, empty_report, full_report
 
-FINDINGS_HEADER = "| severity | rule | location | message | fix |"
+ROWS_HEADER = "| location | message |"
 # A cell border is a `|` not escaped by a backslash.
 BORDER = re.compile(r"(?<!\\)\|")
 
 
-def _findings_rows(out: str) -> list[str]:
-    lines = out.splitlines()
-    if FINDINGS_HEADER not in lines:
-        return []
-    start = lines.index(FINDINGS_HEADER) + 2
-    rows = []
-    for line in lines[start:]:
-        if not line.startswith("|"):
-            break
-        rows.append(line)
-    return rows
+def _groups(out: str) -> dict[str, list[str]]:
+    """Heading of each rule group -> the rows of its table."""
+    lines, groups = out.splitlines(), {}
+    for i, line in enumerate(lines):
+        if line.startswith("#### "):
+            start = lines.index(ROWS_HEADER, i) + 2
+            rows = []
+            for row in lines[start:]:
+                if not row.startswith("|"):
+                    break
+                rows.append(row)
+            groups[line[5:]] = rows
+    return groups
 
 
 def _cells(row: str) -> list[str]:
     return [c.strip() for c in BORDER.split(row)[1:-1]]
 
 
-def test_one_row_per_active_finding_most_severe_first() -> None:
-    rows = _findings_rows(render(full_report(), "markdown"))
-    assert [_cells(r)[0] for r in rows] == ["critical", "high", "medium", "low"]
-    assert all(len(_cells(r)) == 5 for r in rows)
-    assert not any(ACCEPTED.message in r for r in rows)
+def test_one_group_per_rule_most_severe_first_with_the_fix_once() -> None:
+    out = render(full_report(), "markdown")
+    assert list(_groups(out)) == [
+        "critical · `SEC001` Hard-coded secret (1)",
+        "high · `APX001` Trailing drawdown breached (1)",
+        "medium · `SEC002` Weak hash (1)",
+        "low · `SEC003` Debug output (1)",
+    ]
+    assert out.count(f"Fix: {SECRET.fix}") == 1
+    assert not any(ACCEPTED.message in r for rows in _groups(out).values() for r in rows)
 
 
 def test_pipes_and_newlines_in_a_message_stay_inside_their_cell() -> None:
-    (row,) = [r for r in _findings_rows(render(full_report(), "markdown")) if "SEC002" in r]
-    severity, rule, where, message, fix = _cells(row)
-    assert (severity, rule, where, fix) == ("medium", "`SEC002`", "`dir with space/a#b&c.py`", "-")
+    (row,) = _groups(render(full_report(), "markdown"))["medium · `SEC002` Weak hash (1)"]
+    where, message = _cells(row)
+    assert where == "`dir with space/a#b&c.py`"
     assert message == r"uses md5 \| sha1<br>second line \[bold\]not markup\[/bold\] \<b\>x\</b\>"
 
 
-def test_location_evidence_and_fix_of_the_secret() -> None:
-    (row,) = [r for r in _findings_rows(render(full_report(), "markdown")) if "SEC001" in r]
-    assert _cells(row)[2:] == ["`trading_core/config.py:12`", f"{SECRET.message} (evidence `AKIA****`)", SECRET.fix]
+def test_location_and_evidence_of_the_secret() -> None:
+    (row,) = _groups(render(full_report(), "markdown"))["critical · `SEC001` Hard-coded secret (1)"]
+    assert _cells(row) == ["`trading_core/config.py:12`", f"{SECRET.message} (evidence `AKIA****`)"]
 
 
 def test_headline_summary_droids_routing_and_suppressed_count() -> None:
@@ -57,7 +64,8 @@ def test_headline_summary_droids_routing_and_suppressed_count() -> None:
     assert headline.isascii()
     for severity, count in [("critical", 1), ("high", 1), ("medium", 1), ("low", 1), ("info", 0)]:
         assert f"| {severity} | {count} |" in out
-    assert "Suppressed or baselined: 1." in out
+    assert "Suppressed or baselined: 1. Pre-existing (not counted): 0." in out
+    assert "### Suppressed or baselined (1)" in out
     assert "| perf-optimizer | **ERROR** | 0 | 5 ms | error: RuntimeError: boom |" in out
     assert "skipped 1 binary file: assets/logo.png" in out
     assert r"- **security-compliance**: trigger 'secret'; path trading\_core/config.py" in out
@@ -68,9 +76,9 @@ def test_the_status_word_follows_the_verdict(verdict: str, word: str) -> None:
     assert render(empty_report(verdict=verdict), "markdown").splitlines()[0] == f"## droid audit: {word}"
 
 
-def test_no_findings_table_when_nothing_is_active() -> None:
+def test_no_findings_section_when_nothing_is_active() -> None:
     out = render(full_report(findings=[ACCEPTED]), "markdown")
-    assert FINDINGS_HEADER not in out
+    assert "### Findings" not in out and _groups(out) == {}
     assert "Suppressed or baselined: 1." in out
 
 
@@ -81,7 +89,7 @@ def test_the_table_stops_at_max_rows_and_says_how_many_it_left_out() -> None:
         for i in range(MAX_ROWS + 5)
     ]  # fmt: skip
     out = render(full_report(findings=many), "markdown")
-    assert len(_findings_rows(out)) == MAX_ROWS
+    assert sum(len(rows) for rows in _groups(out).values()) == MAX_ROWS
     assert "5 more findings are left out here" in out
 
 

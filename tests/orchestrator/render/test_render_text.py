@@ -48,22 +48,59 @@ def test_ask_prints_the_answer_first() -> None:
     assert out.startswith(answer + "\n\nBLOCK  ask: ")
 
 
-def test_findings_grouped_by_severity_with_where_why_and_fix() -> None:
+def test_findings_grouped_by_rule_with_the_fix_once_and_one_line_each() -> None:
     out = render(full_report(), "text")
     lines = out.splitlines()
-    headers = [line for line in lines if line.split(" (")[0] in ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")]
-    assert headers == ["CRITICAL (1)", "HIGH (1)", "MEDIUM (1)", "LOW (1)"]
+    headings = [line for line in lines if line.split("  ")[0] in ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")]
+    assert headings == [
+        "CRITICAL  SEC001  Hard-coded secret (1)",
+        "HIGH  APX001  Trailing drawdown breached (1)",
+        "MEDIUM  SEC002  Weak hash (1)",
+        "LOW  SEC003  Debug output (1)",
+    ]
+    secret = lines.index("CRITICAL  SEC001  Hard-coded secret (1)")
+    assert lines[secret + 1 : secret + 3] == [
+        f"  fix: {SECRET.fix}",
+        f"    trading_core/config.py:12  {SECRET.message}  evidence {EVIDENCE}",
+    ]
+    assert f"    (no file)  {BLOWN.message}" in lines
+    # Rich markup inside a message is text, not style.
+    assert "    second line [bold]not markup[/bold] <b>x</b>" in lines
+    assert ACCEPTED.message not in out
+    assert "1 suppressed (SEC001 1); --verbose lists them with why" in out
+
+
+def test_many_findings_of_one_rule_say_the_fix_once() -> None:
+    many = [DEBUG_PRINT.model_copy(update={"line": n, "fingerprint": f"sha256:{n:064x}"}) for n in range(1, 62)]
+    out = render(full_report(findings=many), "text")
+    assert out.count("LOW  SEC003  Debug output (61)") == 1
+    assert out.count(DEBUG_PRINT.fix) == 1
+    assert sum(line.startswith("    trading_core/orders.py:") for line in out.splitlines()) == 61
+
+
+def test_pre_existing_and_suppressed_findings_are_apart_and_never_in_active_colours() -> None:
+    before = DEBUG_PRINT.model_copy(update={"preexisting": True})
+    report = full_report(findings=[SECRET, before, ACCEPTED])
+    plain = render(report, "text")
+    assert "LOW  SEC003" not in plain
+    assert "1 pre-existing, on lines this change did not touch (SEC003 1); --show-preexisting lists them" in plain
+    listed = render(report, "text", show_preexisting=True)
+    assert "pre-existing: on lines this change did not touch (1)" in listed
+    assert "LOW  SEC003  Debug output (1)" in listed
+    coloured = render(report, "text", color=True, show_preexisting=True)
+    low_heading = next(line for line in coloured.splitlines() if "Debug output (1)" in line)
+    assert "\x1b[36m" not in low_heading and "\x1b[2m" in low_heading  # dim, not LOW's cyan
+    assert report.summary()["low"] == 0
+
+
+def test_verbose_is_the_full_form_with_each_fix_and_the_suppressed_reasons() -> None:
+    lines = render(full_report(), "text", verbose=True).splitlines()
     secret = lines.index("  trading_core/config.py:12  SEC001  Hard-coded secret")
     assert lines[secret + 1 : secret + 3] == [
         f"      {SECRET.message}  evidence {EVIDENCE}",
         f"      fix: {SECRET.fix}",
     ]
-    assert f"  (no file)  APX001  {BLOWN.title}" in lines
-    assert f"      fix: {DEBUG_PRINT.fix}" in lines
-    # Rich markup inside a message is text, not style.
-    assert "      second line [bold]not markup[/bold] <b>x</b>" in lines
-    assert ACCEPTED.message not in out
-    assert out.index("CRITICAL (1)") < out.index("HIGH (1)") < out.index("MEDIUM (1)") < out.index("LOW (1)")
+    assert f"  legacy/old.py:3  SEC001  {ACCEPTED.message} ({ACCEPTED.suppression})" in lines
 
 
 def test_droids_routing_and_summary() -> None:
