@@ -42,7 +42,7 @@ def _policy(policies: Path, _stamp: int) -> DevopsPolicy:
 def _spec(patterns: tuple[str, ...]) -> Any:
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    return pathspec.PathSpec.from_lines("gitignore", patterns)
 
 
 def matching(paths: Iterable[str], globs: tuple[str, ...]) -> list[str]:

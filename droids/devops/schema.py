@@ -15,12 +15,15 @@ type ...`), which may be a secret in a compose `environment:`. The instance is r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 WORKFLOWS = "vendor.github-workflows"
 COMPOSE = "vendor.compose-spec"
+_EXTRA_KEYS = ("additionalProperties", "unevaluatedProperties")
+_UNEXPECTED = re.compile(r"'([^']+)'(?=[,)]| was| were)")
 _KINDS = {str: "a string", bool: "a boolean", int: "a number", float: "a number", dict: "a mapping", list: "a list"}
 
 
@@ -52,6 +55,9 @@ def validate(schema: str, name: str, content: bytes) -> list[SchemaError]:
     for error in validator.iter_errors(data):
         deep = find_best_deep_match(error) if error.context else error
         path = tuple(str(p) for p in deep.absolute_path)
+        unexpected = _UNEXPECTED.findall(str(deep.message)) if deep.validator in _EXTRA_KEYS else []
+        if len(unexpected) == 1:  # point at the misspelt key itself, not at its parent
+            path = (*path, unexpected[0])
         out.append(SchemaError(path, str(deep.validator), _without_value(deep)))
     return sorted(_explained(out), key=lambda e: e.path)
 
