@@ -105,7 +105,8 @@ def _emit(session: CommandContext, outcome) -> None:  # noqa: ANN001
     lines += [f"  - {r}" for r in outcome.reasons]
     if "rollback_ms" in outcome.figures:
         lines.append(f"  rollback took {outcome.figures['rollback_ms']} ms")
-    lines.append(f"  audit trail: {', '.join(f'{a['kind']} #{a['seq']} ({a['verdict']})' for a in outcome.audit)}")
+    entries = ", ".join(f"{a['kind']} #{a['seq']} ({a['verdict']})" for a in outcome.audit)
+    lines.append(f"  audit trail: {entries}")
     session.emit("\n".join(lines))
 
 

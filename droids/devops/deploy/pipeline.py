@@ -147,9 +147,9 @@ class Deployer:
         budget = self._budget_us(Path(new["release"]))
         verdict = judge(delta(new), delta(old), self._p99(new), self._p99(old), budget, self.settings.canary)
         out.figures.update(verdict.figures)
-        out.reasons += list(verdict.reasons)
         self.say(f"{env}: canary judged: {'; '.join(verdict.reasons)}")
         if verdict.promote:
+            out.reasons += list(verdict.reasons)
             return None
         started = time.monotonic()
         self._route(proxy, [(old, 100)])
