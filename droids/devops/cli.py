@@ -87,7 +87,7 @@ def status(
     raise typer.Exit(1 if any(not v["healthy"] or v["config_drift"] for v in live) else 0)
 
 
-def _deployer(session: CommandContext):  # noqa: ANN202 - a deploy.pipeline.Deployer, imported lazily
+def _deployer(session: CommandContext):
     from droids.core.audit.trail import who
     from droids.devops.common import _policy
     from droids.devops.deploy.pipeline import Deployer
@@ -96,10 +96,14 @@ def _deployer(session: CommandContext):  # noqa: ANN202 - a deploy.pipeline.Depl
     return Deployer(session.repo, session.policies, session.state_dir, settings, who(session.repo), say=session.note)
 
 
-def _emit(session: CommandContext, outcome) -> None:  # noqa: ANN001
+def _emit(session: CommandContext, outcome) -> None:
     if session.fmt == "json":
-        session.emit(json.dumps({k: getattr(outcome, k) for k in ("result", "env", "version", "commit", "reasons",
-                                                                  "figures", "audit")}, indent=2))  # fmt: skip
+        session.emit(
+            json.dumps(
+                {k: getattr(outcome, k) for k in ("result", "env", "version", "commit", "reasons", "figures", "audit")},
+                indent=2,
+            )
+        )
         return
     lines = [f"{outcome.env}: {outcome.result} {outcome.version} ({outcome.commit})"]
     lines += [f"  - {r}" for r in outcome.reasons]
@@ -125,7 +129,11 @@ def _status_text(report: dict) -> str:
                 f"  live {live['version']} {live['tag'] or ''} pid {live['pid']} port {live['port']}: "
                 f"{'healthy' if live['healthy'] else 'UNHEALTHY'}; "
                 f"{'behind HEAD' if live['behind_head'] else 'at HEAD'}; config "
-                + ("unknown (no answer)" if drift is None else ("as committed" if not drift else f"differs: {', '.join(drift)}"))
+                + (
+                    "unknown (no answer)"
+                    if drift is None
+                    else ("as committed" if not drift else f"differs: {', '.join(drift)}")
+                )
             )
         for h in e["history"]:
             lines.append(f"  {h['time']} {h['action']} {h.get('version', '')} {h['result']} by {h.get('who', '?')}")

@@ -45,7 +45,7 @@ def validate(schema: str, name: str, content: bytes) -> list[SchemaError]:
     from check_jsonschema.parsers import ParseError
     from check_jsonschema.reporter import find_best_deep_match
 
-    loader, parsers = _tools(schema)
+    _, parsers = _tools(schema)
     try:
         data = parsers.parse_data_with_path(content, name, "yaml")
     except ParseError as exc:

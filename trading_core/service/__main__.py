@@ -8,7 +8,6 @@ finish the requests in flight. Exit 2 on bad input (one line on stderr).
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
@@ -50,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.port_file is not None:  # written once listening, atomically: a reader never sees half a number
         tmp = args.port_file.with_suffix(".tmp")
         tmp.write_text(str(server.server_address[1]))
-        os.replace(tmp, args.port_file)
+        tmp.replace(args.port_file)
     try:
         service.host = EngineHost(args.policies, config, args.seed)
     except TradingCoreError as exc:

@@ -75,8 +75,16 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/healthz":
                 status, body = service.health()
             elif path == "/config":
-                status, body = 200, {"env": service.config.environment, "source": service.source,
-                                     "version": service.version, "commit": service.commit, "config": service.document}  # fmt: skip
+                status, body = (
+                    200,
+                    {
+                        "env": service.config.environment,
+                        "source": service.source,
+                        "version": service.version,
+                        "commit": service.commit,
+                        "config": service.document,
+                    },
+                )
             elif path == "/metrics":
                 status, body = 200, service.metrics()
             elif path == "/tick":

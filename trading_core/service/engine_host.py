@@ -44,8 +44,12 @@ class EngineHost:
 
     def _engine(self) -> tuple[Engine, SimVenue]:
         f = self.sim.fills
-        venue = SimVenue({s: self.tick_sizes[s] for s in self.symbols}, self.fees, f.market_slippage_ticks,
-                         f.extra_slippage_per_level)  # fmt: skip
+        venue = SimVenue(
+            {s: self.tick_sizes[s] for s in self.symbols},
+            self.fees,
+            f.market_slippage_ticks,
+            f.extra_slippage_per_level,
+        )
         engine = Engine(self.strategy, self.apex, self.budgets, venue, keep_trades=False)
         venue.on_fill = engine.on_fill
         return engine, venue

@@ -29,7 +29,8 @@ OPS017 = RuleSpec(
     severity=Severity.HIGH,
     title="Unresolved compose reference",
     description=__doc__ or "",
-    fix="Define the name at the top level of the file (services, networks, volumes, secrets, configs) or correct the spelling.",
+    fix="Define the name at the top level of the file (services, networks, volumes, secrets, configs) "
+    "or correct the spelling.",
 )
 RULES = (OPS017,)
 INTENT = ("reference", "depends_on", "network", "volume", "compose", "docker")

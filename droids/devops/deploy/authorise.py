@@ -70,9 +70,10 @@ def gate_passed(repo: Path, commit: str, profiles: tuple[str, ...]) -> AuditReco
     try:
         with open_store(repo, create=False) as store:
             found = [
-                r for r in store.records()
+                r
+                for r in store.records()
                 if r.kind == "gate" and r.verdict == "pass" and r.head == commit and r.profile in profiles
-            ]  # fmt: skip
+            ]
     except NoAuditTrail:
         return None
     return found[-1] if found else None
@@ -83,7 +84,9 @@ def refusals(env: str, target: DeployTarget, who: str, commit: str, repo: Path, 
     out = []
     allowed = allowed_principals(env, target, policies)
     if allowed and principal(who, policies) not in allowed:
-        out.append(f"{who} is not a deployer of {env} (deploy.environments.{env}.deployers: {', '.join(target.deployers)})")
+        out.append(
+            f"{who} is not a deployer of {env} (deploy.environments.{env}.deployers: {', '.join(target.deployers)})"
+        )
     if target.require_gate_pass and gate_passed(repo, commit, target.gate_profiles) is None:
         out.append(
             f"commit {commit[:12]} has no passing gate ({'/'.join(target.gate_profiles)}) in the audit trail: "

@@ -53,9 +53,16 @@ def judge(
     (c_err, c_n), (s_err, s_n) = canary, stable
     p = fisher_greater(c_err, c_n, s_err, s_n)
     c_rate, s_rate = (c_err / c_n if c_n else 0.0), (s_err / s_n if s_n else 0.0)
-    figures = {"canary_requests": c_n, "canary_errors": c_err, "stable_requests": s_n, "stable_errors": s_err,
-               "p_value": round(p, 6), "canary_p99_us": canary_p99_us, "stable_p99_us": stable_p99_us,
-               "budget_us": budget_us}  # fmt: skip
+    figures = {
+        "canary_requests": c_n,
+        "canary_errors": c_err,
+        "stable_requests": s_n,
+        "stable_errors": s_err,
+        "p_value": round(p, 6),
+        "canary_p99_us": canary_p99_us,
+        "stable_p99_us": stable_p99_us,
+        "budget_us": budget_us,
+    }
     reasons = []
     if c_n < settings.min_requests:
         reasons.append(f"only {c_n} canary requests, {settings.min_requests} needed to judge it")

@@ -83,24 +83,43 @@ class Deployer:
                     processes.stop(new["pid"], smoke.MARKER)
                 current["live"] = new if out.ok else old
                 current["canary"] = None
-                state.record(current, action, out.result, version=version, commit=commit, who=self.who,
-                             tag=new.get("tag"), reasons=out.reasons[:3])  # fmt: skip
+                state.record(
+                    current,
+                    action,
+                    out.result,
+                    version=version,
+                    commit=commit,
+                    who=self.who,
+                    tag=new.get("tag"),
+                    reasons=out.reasons[:3],
+                )
                 state.write(self.state_dir, env, current)
-                releases.prune(self.state_dir / "deploy" / "releases", self.settings.keep_releases,
-                               {v["release"].rsplit("/", 1)[-1] for v in (current["live"],) if v})  # fmt: skip
+                releases.prune(
+                    self.state_dir / "deploy" / "releases",
+                    self.settings.keep_releases,
+                    {v["release"].rsplit("/", 1)[-1] for v in (current["live"],) if v},
+                )
         return out
 
-    def _roll(self, env: str, out: Outcome, new: dict, old: dict | None, proxy: int, canary_pct: float | None,
-              action: str) -> Outcome:  # fmt: skip
+    def _roll(
+        self, env: str, out: Outcome, new: dict, old: dict | None, proxy: int, canary_pct: float | None, action: str
+    ) -> Outcome:
         release = Path(new["release"])
-        why = smoke.wait_healthy(new["port"], new["version"], release, self.settings.health_timeout_s,
-                                 self.settings.check_interval_s)  # fmt: skip
+        why = smoke.wait_healthy(
+            new["port"], new["version"], release, self.settings.health_timeout_s, self.settings.check_interval_s
+        )
         if why:
             return self._abort(out, old, proxy, action, f"health check failed: {why}")
         self.say(f"{env}: {new['version']} is healthy on 127.0.0.1:{new['port']}; smoke test")
-        why = smoke.smoke(new["port"], env, release, self.state_dir / "deploy" / env / f"smoke-{new['version']}",
-                          requests=self.settings.smoke_requests, days=self.settings.smoke_days,
-                          timeout_s=self.settings.smoke_timeout_s)  # fmt: skip
+        why = smoke.smoke(
+            new["port"],
+            env,
+            release,
+            self.state_dir / "deploy" / env / f"smoke-{new['version']}",
+            requests=self.settings.smoke_requests,
+            days=self.settings.smoke_days,
+            timeout_s=self.settings.smoke_timeout_s,
+        )
         if why:
             return self._abort(out, old, proxy, action, f"smoke test failed: {why}")
         self.say(f"{env}: smoke test passed (simulated session checked by the Apex engine)")
@@ -113,7 +132,9 @@ class Deployer:
         failed_at = self._watch(new, self.settings.watch_s)
         if failed_at is not None:
             if old is None:
-                return self._abort(out, None, proxy, action, "health check failed after the switch (no version to go back to)")
+                return self._abort(
+                    out, None, proxy, action, "health check failed after the switch (no version to go back to)"
+                )
             self._route(proxy, [(old, 100)])
             out.figures["rollback_ms"] = round((time.monotonic() - failed_at) * 1000)
             return self._abort(out, old, proxy, action, "health check failed after the switch", rolled=True)
@@ -122,8 +143,12 @@ class Deployer:
         self._route(proxy, [(new, 100)])
         new["tag"] = self._tag(env, new["commit"])
         out.result = "promoted" if canary_pct and old else "deployed"
-        self._audit(out, "promotion" if out.result == "promoted" else action, "pass",
-                    {"from": old["version"] if old else None, "tag": new["tag"], "canary_pct": canary_pct})  # fmt: skip
+        self._audit(
+            out,
+            "promotion" if out.result == "promoted" else action,
+            "pass",
+            {"from": old["version"] if old else None, "tag": new["tag"], "canary_pct": canary_pct},
+        )
         self.say(f"{env}: {out.result} {new['version']} ({new['tag']}); serving on 127.0.0.1:{proxy}")
         return out
 
@@ -164,7 +189,9 @@ class Deployer:
             raise DroidError(f"--env {env}: not a deploy environment of policies/devops.yaml (expected: {known})")
         return target
 
-    def _abort(self, out: Outcome, old: dict | None, proxy: int, action: str, why: str, rolled: bool = False) -> Outcome:
+    def _abort(
+        self, out: Outcome, old: dict | None, proxy: int, action: str, why: str, rolled: bool = False
+    ) -> Outcome:
         out.reasons.insert(0, why)
         out.result = "rolled back" if old is not None else "failed"
         details = {"reason": why[:500], "back_to": old["version"] if old else None, **out.figures}
@@ -176,8 +203,15 @@ class Deployer:
         from droids.core.audit.trail import open_store
 
         with open_store(self.repo) as store:
-            entry = store.append(kind=kind, profile="deploy", verdict=verdict, counts={}, who=self.who,
-                                 head=out.commit, details={"env": out.env, "version": out.version, **details})  # fmt: skip
+            entry = store.append(
+                kind=kind,
+                profile="deploy",
+                verdict=verdict,
+                counts={},
+                who=self.who,
+                head=out.commit,
+                details={"env": out.env, "version": out.version, **details},
+            )
         out.audit.append({"seq": entry.seq, "kind": kind, "verdict": verdict})
 
     def _proxy(self, env: str, target: DeployTarget, current: dict) -> int:
@@ -189,8 +223,20 @@ class Deployer:
         token_file.touch(mode=0o600)
         token_file.write_text(secrets.token_urlsafe(24))
         port_file.unlink(missing_ok=True)
-        pid = processes.spawn(["-m", PROXY_MARKER, "--port", str(target.port), "--port-file", str(port_file),
-                               "--token-file", str(token_file)], cwd=self.repo, log=log)  # fmt: skip
+        pid = processes.spawn(
+            [
+                "-m",
+                PROXY_MARKER,
+                "--port",
+                str(target.port),
+                "--port-file",
+                str(port_file),
+                "--token-file",
+                str(token_file),
+            ],
+            cwd=self.repo,
+            log=log,
+        )
         port = processes.wait_for_port(port_file, pid, 10.0, log)
         current["proxy"] = {"pid": pid, "port": port}
         self.say(f"{env}: reverse proxy started on 127.0.0.1:{port}")
@@ -200,13 +246,37 @@ class Deployer:
         folder = state.env_dir(self.state_dir, env)
         port_file, log = folder / f"service-{version}.port", folder / f"service-{version}.log"
         port_file.unlink(missing_ok=True)
-        pid = processes.spawn(["-m", smoke.MARKER, "--env", env, "--port", "0", "--port-file", str(port_file),
-                               "--version", version, "--commit", commit], cwd=release, log=log,
-                              env={"PYTHONPATH": str(release)})  # fmt: skip
+        pid = processes.spawn(
+            [
+                "-m",
+                smoke.MARKER,
+                "--env",
+                env,
+                "--port",
+                "0",
+                "--port-file",
+                str(port_file),
+                "--version",
+                version,
+                "--commit",
+                commit,
+            ],
+            cwd=release,
+            log=log,
+            env={"PYTHONPATH": str(release)},
+        )
         port = processes.wait_for_port(port_file, pid, self.settings.health_timeout_s, log)
         name = f"{version}-{pid}"
-        return {"name": name, "version": version, "commit": commit, "pid": pid, "port": port,
-                "release": str(release), "started": state.now(), "tag": None}  # fmt: skip
+        return {
+            "name": name,
+            "version": version,
+            "commit": commit,
+            "pid": pid,
+            "port": port,
+            "release": str(release),
+            "started": state.now(),
+            "tag": None,
+        }
 
     def _token(self, _proxy: int) -> dict[str, str]:
         token = (state.env_dir(self.state_dir, self._env) / "proxy.token").read_text().strip()
@@ -214,7 +284,9 @@ class Deployer:
 
     def _route(self, proxy: int, versions: list[tuple[dict, int]]) -> None:
         routes = [{"name": v["name"], "port": v["port"], "weight": w} for v, w in versions]
-        status, body = processes.request(proxy, "PUT", "/_proxy/routes", body={"routes": routes}, headers=self._token(proxy))
+        status, body = processes.request(
+            proxy, "PUT", "/_proxy/routes", body={"routes": routes}, headers=self._token(proxy)
+        )
         if status != 200:
             raise DroidError(f"the reverse proxy refused the routes ({status}: {body})")
 
@@ -250,7 +322,11 @@ class Deployer:
             status, body = processes.request(version["port"], "GET", "/metrics")
         except OSError:
             return float("inf")
-        return float(body.get("on_tick", {}).get("p99_us", 0.0)) if status == 200 and isinstance(body, dict) else float("inf")
+        return (
+            float(body.get("on_tick", {}).get("p99_us", 0.0))
+            if status == 200 and isinstance(body, dict)
+            else float("inf")
+        )
 
     @staticmethod
     def _budget_us(release: Path) -> int:

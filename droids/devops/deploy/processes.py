@@ -27,9 +27,14 @@ def spawn(argv: Sequence[str], *, cwd: Path, log: Path, env: dict[str, str] | No
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, *argv], cwd=cwd, stdout=out, stderr=out, stdin=subprocess.DEVNULL,
-            env={**os.environ, **(env or {})}, start_new_session=True,
-        )  # fmt: skip
+            [sys.executable, *argv],
+            cwd=cwd,
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
     return proc.pid
 
 
@@ -98,8 +103,15 @@ def stop(pid: int | None, marker: str, timeout_s: float = 5.0) -> bool:
     return not alive(pid)
 
 
-def request(port: int, method: str, path: str, *, body: Any = None, headers: dict[str, str] | None = None,
-            timeout_s: float = 5.0) -> tuple[int, Any]:  # fmt: skip
+def request(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    timeout_s: float = 5.0,
+) -> tuple[int, Any]:
     """(status, decoded JSON or None) of one request to 127.0.0.1:port; no answer: OSError."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout_s)
     try:

@@ -48,7 +48,9 @@ def wait_healthy(port: int, version: str, release: Path, timeout_s: float, inter
     return f"not healthy within {timeout_s:.0f} s: {why}"
 
 
-def smoke(port: int, env: str, release: Path, out_dir: Path, *, requests: int, days: int, timeout_s: float) -> str | None:
+def smoke(
+    port: int, env: str, release: Path, out_dir: Path, *, requests: int, days: int, timeout_s: float
+) -> str | None:
     """None when the new version passes the smoke test; else the first reason it does not."""
     from trading_core.service.config import load_service_config
 
@@ -67,8 +69,18 @@ def simulated_session(release: Path, out_dir: Path, days: int, timeout_s: float)
     """`python -m trading_core.sim` of the release, then its journal through trading_core.apex."""
     from trading_core.apex import evaluate_chunks, journal_chunks, load_apex_policy
 
-    argv = [sys.executable, "-m", "trading_core.sim", "--days", str(days), "--policies", "policies",
-            "--out", str(out_dir), "--json"]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-m",
+        "trading_core.sim",
+        "--days",
+        str(days),
+        "--policies",
+        "policies",
+        "--out",
+        str(out_dir),
+        "--json",
+    ]
     env = {**os.environ, "PYTHONPATH": str(release)}
     try:
         proc = subprocess.run(argv, cwd=release, env=env, capture_output=True, timeout=timeout_s, check=False)

@@ -94,7 +94,13 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
                 more_info=r.url,
             )
         )
-    notes = [f"OPS001: zizmor {version()} ran offline; online audits not run: impostor-commit, ref-confusion, "
-             "known-vulnerable-actions, stale-action-refs, ref-version-mismatch"] if files else []  # fmt: skip
+    notes = (
+        [
+            f"OPS001: zizmor {version()} ran offline; online audits not run: impostor-commit, ref-confusion, "
+            "known-vulnerable-actions, stale-action-refs, ref-version-mismatch"
+        ]
+        if files
+        else []
+    )
     metrics = {"ops001_workflows": len(files), "ops001_zizmor_ignored": outcome.ignored}
     return CheckOutcome(findings=findings, notes=notes, metrics=metrics)

@@ -63,13 +63,25 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
         job_flag = wf.jobs()[step.job].get("continue-on-error")
         step_flag = step.data.get("continue-on-error")
         problems = [
-            (truthy(job_flag), ("jobs", step.job, "continue-on-error"), "job continue-on-error",
-             f"{where} has continue-on-error: {job_flag}: a blocking gate does not fail the check"),
-            (truthy(step_flag), (*step.path, "continue-on-error"), "step continue-on-error",
-             f"the gate step of {where} has continue-on-error: {step_flag}: a blocking gate does not fail the check"),
-            (bool(SWALLOWED.search(gate.command)), (*step.path, "run"), "swallowed exit code",
-             f"the gate command of {where} swallows its exit code: `{gate.command[:120]}`"),
-        ]  # fmt: skip
+            (
+                truthy(job_flag),
+                ("jobs", step.job, "continue-on-error"),
+                "job continue-on-error",
+                f"{where} has continue-on-error: {job_flag}: a blocking gate does not fail the check",
+            ),
+            (
+                truthy(step_flag),
+                (*step.path, "continue-on-error"),
+                "step continue-on-error",
+                f"the gate step of {where} has continue-on-error: {step_flag}: a blocking gate does not fail the check",
+            ),
+            (
+                bool(SWALLOWED.search(gate.command)),
+                (*step.path, "run"),
+                "swallowed exit code",
+                f"the gate command of {where} swallows its exit code: `{gate.command[:120]}`",
+            ),
+        ]
         for found, key, what, message in problems:
             if found:
                 findings.append(finding(OPS003, wf.path, wf.line(*key), message, identity=f"{step.job}|{what}"))

@@ -60,12 +60,20 @@ def _problem(gate: GateStep, actions: tuple[str, ...]) -> tuple[tuple[str, ...],
     where = f"job '{step.job}' of {wf.path}"
     outputs = gate.sarif_outputs()
     if not outputs:
-        return (*step.path, "run"), "no sarif", f"the gate in {where} writes no SARIF (`{gate.command[:100]}`): add --out DIR"
+        return (
+            (*step.path, "run"),
+            "no sarif",
+            f"the gate in {where} writes no SARIF (`{gate.command[:100]}`): add --out DIR",
+        )
     uploads = [
         s for s in wf.steps(step.job)[step.index + 1 :] if s.uses.split("@")[0].lower() in {a.lower() for a in actions}
     ]
     if not uploads:
-        return (*step.path, "run"), "no upload", f"no step after the gate in {where} uploads its SARIF ({sorted(outputs)[-1]})"
+        return (
+            (*step.path, "run"),
+            "no upload",
+            f"no step after the gate in {where} uploads its SARIF ({sorted(outputs)[-1]})",
+        )
     matching = [u for u in uploads if str(u.with_.get("sarif_file", "")).removeprefix("./").rstrip("/") in outputs]
     if not matching:
         named = uploads[0].with_.get("sarif_file", "(none)")

@@ -22,8 +22,14 @@ def test_gate_of_staged_planted_files_blocks_and_clean_ones_pass(git_repo: Path)
     clean = droid("gate", "--staged", "--format", "json", cwd=git_repo)
     assert clean.code == 0, clean.out + clean.err
     assert [d["name"] for d in clean.json()["droids"]] == ["security-compliance", "devops"]
-    write(git_repo, {"deploy/docker-compose.yml": CLEAN_COMPOSE.replace("    privileged", "").replace(
-        "    networks: [backend]\n    deploy:", "    privileged: true\n    networks: [backend]\n    deploy:", 1)})
+    write(
+        git_repo,
+        {
+            "deploy/docker-compose.yml": CLEAN_COMPOSE.replace("    privileged", "").replace(
+                "    networks: [backend]\n    deploy:", "    privileged: true\n    networks: [backend]\n    deploy:", 1
+            )
+        },
+    )
     blocked = droid("gate", "--staged", "--format", "json", cwd=git_repo)
     assert blocked.code == 1
     ours = [(f["rule"], f["path"], f["line"]) for f in blocked.json()["findings"] if f["droid"] == "devops"]
@@ -31,11 +37,14 @@ def test_gate_of_staged_planted_files_blocks_and_clean_ones_pass(git_repo: Path)
 
 
 def test_run_devops_reports_every_family(git_repo: Path) -> None:
-    write(git_repo, {
-        ".github/workflows/ci.yml": CLEAN_WF.replace("actions/setup-python@v5", "someone/setup-python@v5"),
-        "config/staging.yaml": "environment: staging\napex: {account: 50k}\n",
-        "config/prod.yaml": "environment: prod\napex: {account: 150k}\n",
-    })  # fmt: skip
+    write(
+        git_repo,
+        {
+            ".github/workflows/ci.yml": CLEAN_WF.replace("actions/setup-python@v5", "someone/setup-python@v5"),
+            "config/staging.yaml": "environment: staging\napex: {account: 50k}\n",
+            "config/prod.yaml": "environment: prod\napex: {account: 150k}\n",
+        },
+    )
     result = droid("run", "devops", "--format", "json", cwd=git_repo)
     assert result.code == 1
     assert sorted(f["rule"] for f in result.json()["findings"]) == ["OPS006", "OPS020"]
@@ -53,7 +62,10 @@ def test_deploy_to_prod_is_refused_without_a_passing_gate(git_repo: Path) -> Non
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["deploy", "--env", "qa"], "--env qa: not a deploy environment of policies/devops.yaml (expected: staging, prod)"),
+        (
+            ["deploy", "--env", "qa"],
+            "--env qa: not a deploy environment of policies/devops.yaml (expected: staging, prod)",
+        ),
         (["deploy", "--env", "staging", "--version", "nope"], "--version nope: no such commit"),
     ],
 )
@@ -65,4 +77,7 @@ def test_bad_input_is_one_line_exit_2(git_repo: Path, args: list[str], says: str
 
 def test_status_with_nothing_deployed(git_repo: Path) -> None:
     result = droid("deploy", "status", cwd=git_repo)
-    assert (result.code, result.out.strip()) == (0, "nothing deployed from this repository (no .droid/deploy/<env>/state.json)")
+    assert (result.code, result.out.strip()) == (
+        0,
+        "nothing deployed from this repository (no .droid/deploy/<env>/state.json)",
+    )

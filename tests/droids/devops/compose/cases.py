@@ -20,7 +20,7 @@ services:
       resources:
         limits: {cpus: "0.50", memory: 256M}
   trader:
-    image: registry.example.com/trading-core:1.8.0@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+    image: registry.example.com/trading-core@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
     depends_on:
       gateway:
         condition: service_healthy

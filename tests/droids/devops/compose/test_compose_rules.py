@@ -24,9 +24,15 @@ from tests.droids.devops.helpers import run_rule
 from tests.secret_values import password
 
 RULES = (
-    ops010_compose_schema, ops011_healthcheck, ops012_depends_on_healthy, ops013_latest_image,
-    ops014_privileged, ops015_literal_secret, ops016_resource_limits, ops017_unresolved_reference,
-)  # fmt: skip
+    ops010_compose_schema,
+    ops011_healthcheck,
+    ops012_depends_on_healthy,
+    ops013_latest_image,
+    ops014_privileged,
+    ops015_literal_secret,
+    ops016_resource_limits,
+    ops017_unresolved_reference,
+)
 GATEWAY_CHECK = """    healthcheck:
       test: ["CMD", "curl", "-fsS", "http://127.0.0.1:8080/healthz"]
       interval: 10s
@@ -37,34 +43,97 @@ SECRET = password(16)
 
 # (rule, compose text, the line's needle, what the message says)
 MUST_FLAG = [
-    (ops010_compose_schema, planted("    image: registry.example.com/broker-gateway", "    imagee: registry.example.com/broker-gateway"),
-     "imagee", "'imagee' was unexpected"),
-    (ops010_compose_schema, planted("      interval: 10s", "      interval: 10"), "interval", "a number is not of type 'string'"),
+    (
+        ops010_compose_schema,
+        planted("    image: registry.example.com/broker-gateway", "    imagee: registry.example.com/broker-gateway"),
+        "imagee",
+        "'imagee' was unexpected",
+    ),
+    (
+        ops010_compose_schema,
+        planted("      interval: 10s", "      interval: 10"),
+        "interval",
+        "a number is not of type 'string'",
+    ),
     (ops011_healthcheck, planted(GATEWAY_CHECK, ""), "  gateway:", "service 'gateway' has no healthcheck"),
-    (ops011_healthcheck, planted("      retries: 3\n", "      retries: 3\n      disable: true\n"), "healthcheck:",
-     "service 'gateway' has no healthcheck"),
-    (ops012_depends_on_healthy, planted("condition: service_healthy", "condition: service_started"), "      gateway:",
-     "waits for 'gateway' only to start"),
-    (ops013_latest_image, planted("broker-gateway:2.4.1", "broker-gateway:latest"), "broker-gateway", "its tag is latest"),
+    (
+        ops011_healthcheck,
+        planted("      retries: 3\n", "      retries: 3\n      disable: true\n"),
+        "healthcheck:",
+        "service 'gateway' has no healthcheck",
+    ),
+    (
+        ops012_depends_on_healthy,
+        planted("condition: service_healthy", "condition: service_started"),
+        "      gateway:",
+        "waits for 'gateway' only to start",
+    ),
+    (
+        ops013_latest_image,
+        planted("broker-gateway:2.4.1", "broker-gateway:latest"),
+        "broker-gateway",
+        "its tag is latest",
+    ),
     (ops013_latest_image, planted("broker-gateway:2.4.1", "broker-gateway"), "broker-gateway", "no tag"),
-    (ops013_latest_image, planted("broker-gateway:2.4.1", "broker-gateway:${TAG:-latest}"), "broker-gateway", "defaults to latest"),
-    (ops014_privileged, planted("    networks: [backend]\n    deploy:\n      resources:\n        limits: {cpus: \"0.50\"",
-     "    privileged: true\n    networks: [backend]\n    deploy:\n      resources:\n        limits: {cpus: \"0.50\""),
-     "privileged", "privileged: true"),
-    (ops014_privileged, planted("      - ./config:/srv/config:ro", "      - /var/run/docker.sock:/var/run/docker.sock"),
-     "volumes:", "the Docker socket"),
-    (ops015_literal_secret, planted("BROKER_PASSWORD: ${BROKER_PASSWORD}", f"BROKER_PASSWORD: {SECRET}"),
-     "BROKER_PASSWORD", "sets BROKER_PASSWORD to a literal value"),
-    (ops015_literal_secret, planted("TWELVEDATA_API_KEY=${TWELVEDATA_API_KEY}", f"TWELVEDATA_API_KEY={SECRET}"),
-     "TWELVEDATA_API_KEY", "sets TWELVEDATA_API_KEY to a literal value"),
-    (ops016_resource_limits, planted('        limits: {cpus: "0.50", memory: 256M}', '        limits: {cpus: "0.50"}'),
-     "    deploy:", "no memory limit"),
-    (ops017_unresolved_reference, planted("      migrate:\n        condition", "      migrat:\n        condition"),
-     "    depends_on:", "service 'migrat'"),
-    (ops017_unresolved_reference, planted("      - journal:/srv/journal", "      - journals:/srv/journal"),
-     "    volumes:", "volume 'journals'"),
-    (ops017_unresolved_reference, planted("    secrets: [broker_cert]", "    secrets: [broker_key]"), "    secrets: [", "secret 'broker_key'"),
-]  # fmt: skip
+    (
+        ops013_latest_image,
+        planted("broker-gateway:2.4.1", "broker-gateway:${TAG:-latest}"),
+        "broker-gateway",
+        "defaults to latest",
+    ),
+    (
+        ops014_privileged,
+        planted(
+            '    networks: [backend]\n    deploy:\n      resources:\n        limits: {cpus: "0.50"',
+            "    privileged: true\n    networks: [backend]\n    deploy:\n"
+            '      resources:\n        limits: {cpus: "0.50"',
+        ),
+        "privileged",
+        "privileged: true",
+    ),
+    (
+        ops014_privileged,
+        planted("      - ./config:/srv/config:ro", "      - /var/run/docker.sock:/var/run/docker.sock"),
+        "volumes:",
+        "the Docker socket",
+    ),
+    (
+        ops015_literal_secret,
+        planted("BROKER_PASSWORD: ${BROKER_PASSWORD}", f"BROKER_PASSWORD: {SECRET}"),
+        "BROKER_PASSWORD",
+        "sets BROKER_PASSWORD to a literal value",
+    ),
+    (
+        ops015_literal_secret,
+        planted("TWELVEDATA_API_KEY=${TWELVEDATA_API_KEY}", f"TWELVEDATA_API_KEY={SECRET}"),
+        "TWELVEDATA_API_KEY",
+        "sets TWELVEDATA_API_KEY to a literal value",
+    ),
+    (
+        ops016_resource_limits,
+        planted('        limits: {cpus: "0.50", memory: 256M}', '        limits: {cpus: "0.50"}'),
+        "    deploy:",
+        "no memory limit",
+    ),
+    (
+        ops017_unresolved_reference,
+        planted("      migrate:\n        condition", "      migrat:\n        condition"),
+        "    depends_on:",
+        "service 'migrat'",
+    ),
+    (
+        ops017_unresolved_reference,
+        planted("      - journal:/srv/journal", "      - journals:/srv/journal"),
+        "    volumes:",
+        "volume 'journals'",
+    ),
+    (
+        ops017_unresolved_reference,
+        planted("    secrets: [broker_cert]", "    secrets: [broker_key]"),
+        "    secrets: [",
+        "secret 'broker_key'",
+    ),
+]
 
 
 @pytest.mark.parametrize(("rule", "text", "where", "says"), MUST_FLAG)

@@ -13,7 +13,9 @@ from droids.devops.policy import CanaryPolicy
 def hypergeometric_tail(a: int, n1: int, b: int, n2: int) -> float:
     """The same p-value by direct enumeration with exact integers (math.comb), for reference."""
     total, errors = n1 + n2, a + b
-    return sum(math.comb(errors, x) * math.comb(total - errors, n1 - x) for x in range(a, min(errors, n1) + 1)) / math.comb(total, n1)
+    return sum(
+        math.comb(errors, x) * math.comb(total - errors, n1 - x) for x in range(a, min(errors, n1) + 1)
+    ) / math.comb(total, n1)
 
 
 @pytest.mark.parametrize(

@@ -76,8 +76,10 @@ def test_health_failing_after_the_switch_rolls_back_within_5_s(repo: Path) -> No
     assert deployer(repo).deploy("staging").result == "deployed"
     old = live(repo)
     health = '            if path == "/healthz":\n                status, body = service.health()'
-    failing = health + "\n                if service.requests > 60:  # sick once it carries traffic\n" \
-        "                    status = 503"  # fmt: skip
+    failing = (
+        health + "\n                if service.requests > 60:  # sick once it carries traffic\n"
+        "                    status = 503"
+    )
     commit(repo, "v2: sick under load", {APP: (health, failing)})
     with Load(proxy_port(repo), rate=200) as load:
         outcome = deployer(repo).deploy("staging")
@@ -94,8 +96,17 @@ def test_health_failing_after_the_switch_rolls_back_within_5_s(repo: Path) -> No
     [
         ({"config/staging.yaml": ("log_level: info", "log_level: warning")}, True, "not worse"),
         ({"policies/budgets.yaml": ("on_tick_p99_us: 50000", "on_tick_p99_us: 1")}, False, "over the budget of 1 us"),
-        ({APP: (TICK, TICK + "\n                    if service.requests % 4 == 3 and service.requests > 40:\n"
-                "                        status = 500")}, False, "worse than the running version's"),
+        (
+            {
+                APP: (
+                    TICK,
+                    TICK + "\n                    if service.requests % 4 == 3 and service.requests > 40:\n"
+                    "                        status = 500",
+                )
+            },
+            False,
+            "worse than the running version's",
+        ),
     ],
     ids=["fit", "p99-over-budget", "error-rate-worse"],
 )

@@ -50,7 +50,7 @@ def stack() -> Iterator[tuple[ProxyServer, dict[str, int]]]:
         s.server_close()
 
 
-def routes(proxy: ProxyServer, weights: dict[str, int], ports: dict[str, int], token: str = "t0ken") -> int:
+def routes(proxy: ProxyServer, weights: dict[str, int], ports: dict[str, int], token: str = "t0ken") -> int:  # noqa: S107 - a test token
     body = {"routes": [{"name": n, "port": ports[n], "weight": w} for n, w in weights.items()]}
     return request(proxy.server_address[1], "PUT", "/_proxy/routes", body=body, headers={TOKEN_HEADER: token})[0]
 
@@ -100,7 +100,7 @@ def test_control_needs_the_token_and_is_never_forwarded(stack: tuple[ProxyServer
 
 
 def test_no_route_is_503_and_a_dead_version_is_502(stack: tuple[ProxyServer, dict[str, int]]) -> None:
-    proxy, ports = stack
+    proxy, _ = stack
     assert request(proxy.server_address[1], "GET", "/tick")[0] == 503
     routes(proxy, {"gone": 100}, {"gone": 1})  # nothing listens on port 1
     assert request(proxy.server_address[1], "GET", "/tick")[0] == 502

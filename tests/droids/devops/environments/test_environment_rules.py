@@ -19,9 +19,13 @@ SECRET = password(23)
 
 def config(env: str, endpoint: str = "https://demo.tradovateapi.com/v1", **override: str) -> str:
     values = {
-        "loss": '"300"', "account": "50k", "password": "{env: TRADOVATE_PASSWORD}", "level": "info", "extra": "",
+        "loss": '"300"',
+        "account": "50k",
+        "password": "{env: TRADOVATE_PASSWORD}",
+        "level": "info",
+        "extra": "",
         **override,
-    }  # fmt: skip
+    }
     return f"""\
 environment: {env}
 service:
@@ -50,18 +54,49 @@ def clean() -> dict[str, str]:
 
 # (rule, the file edited, its new text, line of the finding or None, what the message says)
 MUST_FLAG = [
-    (ops020_risk_drift, "config/staging.yaml", config("staging", loss='"3000"'), 12,
-     "risk parameter sentinel.daily_loss_limit: staging '3000', prod '300'"),
-    (ops020_risk_drift, "config/dev.yaml", config("dev", account="150k"), 10, "risk parameter apex.account: dev '150k'"),
-    (ops020_risk_drift, "config/staging.yaml", config("staging", extra="risk:\n  soft_size_factor: '0.5'\n"), 16,
-     "risk.soft_size_factor: staging '0.5', prod not set"),
-    (ops021_missing_key, "config/dev.yaml", config("dev", extra="feature_flags:\n  fast_exit: true\n"), 16,
-     "feature_flags.fast_exit is set in dev but not in prod"),
-    (ops022_live_broker, "config/staging.yaml", config("staging", "https://live.tradovateapi.com/v1"), 5,
-     "broker.endpoint in staging names the live broker"),
-    (ops023_literal_secret, "config/prod.yaml", config("prod", "https://live.tradovateapi.com/v1", password=SECRET), 7,
-     "broker.password in prod is a literal value"),
-]  # fmt: skip
+    (
+        ops020_risk_drift,
+        "config/staging.yaml",
+        config("staging", loss='"3000"'),
+        12,
+        "risk parameter sentinel.daily_loss_limit: staging '3000', prod '300'",
+    ),
+    (
+        ops020_risk_drift,
+        "config/dev.yaml",
+        config("dev", account="150k"),
+        10,
+        "risk parameter apex.account: dev '150k'",
+    ),
+    (
+        ops020_risk_drift,
+        "config/staging.yaml",
+        config("staging", extra="risk:\n  soft_size_factor: '0.5'\n"),
+        16,
+        "risk.soft_size_factor: staging '0.5', prod not set",
+    ),
+    (
+        ops021_missing_key,
+        "config/dev.yaml",
+        config("dev", extra="feature_flags:\n  fast_exit: true\n"),
+        16,
+        "feature_flags.fast_exit is set in dev but not in prod",
+    ),
+    (
+        ops022_live_broker,
+        "config/staging.yaml",
+        config("staging", "https://live.tradovateapi.com/v1"),
+        5,
+        "broker.endpoint in staging names the live broker",
+    ),
+    (
+        ops023_literal_secret,
+        "config/prod.yaml",
+        config("prod", "https://live.tradovateapi.com/v1", password=SECRET),
+        7,
+        "broker.password in prod is a literal value",
+    ),
+]
 
 
 @pytest.mark.parametrize(("rule", "path", "text", "line", "says"), MUST_FLAG)
@@ -82,7 +117,10 @@ def test_clean_environments_raise_nothing(git_repo: Path, rule: ModuleType) -> N
 
 
 def test_key_missing_in_an_environment_is_named_there(git_repo: Path) -> None:
-    files = {**clean(), "config/prod.yaml": config("prod", "https://live.tradovateapi.com/v1", extra="audit:\n  sink: db\n")}
+    files = {
+        **clean(),
+        "config/prod.yaml": config("prod", "https://live.tradovateapi.com/v1", extra="audit:\n  sink: db\n"),
+    }
     found = run_rule(git_repo, ops021_missing_key, files)
     assert sorted((f.path, f.line) for f in found) == [("config/dev.yaml", None), ("config/staging.yaml", None)]
 
@@ -111,7 +149,8 @@ def test_bad_dotenv_line_is_bad_input(git_repo: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["{env: TRADOVATE_PASSWORD}", "{secret: broker/password}", "${TRADOVATE_PASSWORD}", "vault://kv/broker#pw", '""']
+    "value",
+    ["{env: TRADOVATE_PASSWORD}", "{secret: broker/password}", "${TRADOVATE_PASSWORD}", "vault://kv/broker#pw", '""'],
 )
 def test_references_are_not_literal_secrets(git_repo: Path, value: str) -> None:
     files = {**clean(), "config/prod.yaml": config("prod", "https://live.tradovateapi.com/v1", password=value)}

@@ -43,11 +43,15 @@ def test_clean_workflow_raises_nothing(git_repo: Path) -> None:
 
 def test_unpinned_uses_is_left_to_ops006(git_repo: Path) -> None:
     text = planted("actions/setup-python@v5", "someone/setup-python@v5")
-    assert [f for f in run_rule(git_repo, ops001_zizmor, {WF: text}) if f.model_extra["subrule"] == "unpinned-uses"] == []
+    assert [
+        f for f in run_rule(git_repo, ops001_zizmor, {WF: text}) if f.model_extra["subrule"] == "unpinned-uses"
+    ] == []
 
 
 def test_zizmor_ignore_comment_and_repo_config_are_honoured(git_repo: Path) -> None:
-    ignored = INJECTED.replace("head.ref }}\" --out droid-report", "head.ref }}\" --out droid-report  # zizmor: ignore[template-injection]")
+    ignored = INJECTED.replace(
+        'head.ref }}" --out droid-report', 'head.ref }}" --out droid-report  # zizmor: ignore[template-injection]'
+    )
     assert run_rule(git_repo, ops001_zizmor, {WF: ignored}) == []
     config = "rules:\n  artipacked:\n    disable: true\n"
     assert run_rule(git_repo, ops001_zizmor, {WF: PERSISTED, ".github/zizmor.yml": config}) == []
@@ -65,7 +69,12 @@ def test_staged_content_is_what_zizmor_sees(git_repo: Path) -> None:
 
     run_rule(git_repo, ops001_zizmor, {WF: INJECTED})  # staged
     (git_repo / WF).write_text(CLEAN)  # the work tree differs
-    task = Task(mode="gate", profile="pre-commit", repo=git_repo, policies=git_repo / "policies",
-                targets=Targets(kind="staged", paths=(WF,)))  # fmt: skip
+    task = Task(
+        mode="gate",
+        profile="pre-commit",
+        repo=git_repo,
+        policies=git_repo / "policies",
+        targets=Targets(kind="staged", paths=(WF,)),
+    )
     found = ops001_zizmor.run(task, DroidContext(state_dir=git_repo / ".droid")).findings
     assert [f.model_extra["subrule"] for f in found] == ["template-injection"]

@@ -13,14 +13,26 @@ from tests.droids.devops.workflows.cases import CLEAN, WF, line_of, planted
 
 # (workflow, the line the finding is on, subrule = schema keyword, what the message says)
 MUST_FLAG = [
-    (planted("        with:\n          fetch-depth", "        whith:\n          fetch-depth"), "whith:",
-     "additionalProperties", "'whith' was unexpected"),
-    (planted("    runs-on: ubuntu-latest", "    run-on: ubuntu-latest"), "  gate:",
-     "required", "'runs-on' is a required property"),
-    (planted("    runs-on: ubuntu-latest", "    runs-on: ubuntu-latest\n    timeout-minutes: soon"), "timeout-minutes",
-     "type", "a string is not of type 'number'"),
+    (
+        planted("        with:\n          fetch-depth", "        whith:\n          fetch-depth"),
+        "whith:",
+        "additionalProperties",
+        "'whith' was unexpected",
+    ),
+    (
+        planted("    runs-on: ubuntu-latest", "    run-on: ubuntu-latest"),
+        "  gate:",
+        "required",
+        "'runs-on' is a required property",
+    ),
+    (
+        planted("    runs-on: ubuntu-latest", "    runs-on: ubuntu-latest\n    timeout-minutes: soon"),
+        "timeout-minutes",
+        "type",
+        "a string is not of type 'number'",
+    ),
     (planted("  contents: read\njobs", "  contents: raed\njobs"), "contents: raed", "enum", "a string is not one of"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "where", "keyword", "says"), MUST_FLAG)

@@ -12,18 +12,26 @@ from tests.droids.devops.workflows.cases import CLEAN, WF, line_of, planted
 
 GATE_RUN = 'run: droid gate --base "origin/$BASE_REF" --out droid-report'
 MUST_FLAG = [
-    (planted("        run: droid gate", "        continue-on-error: true\n        run: droid gate"), "continue-on-error",
-     "continue-on-error: True"),
-    (planted("    runs-on: ubuntu-latest", "    runs-on: ubuntu-latest\n    continue-on-error: ${{ inputs.soft }}"),
-     "continue-on-error", "job 'gate'"),
+    (
+        planted("        run: droid gate", "        continue-on-error: true\n        run: droid gate"),
+        "continue-on-error",
+        "continue-on-error: True",
+    ),
+    (
+        planted("    runs-on: ubuntu-latest", "    runs-on: ubuntu-latest\n    continue-on-error: ${{ inputs.soft }}"),
+        "continue-on-error",
+        "job 'gate'",
+    ),
     (planted(GATE_RUN, GATE_RUN + " || true"), "droid gate", "swallows its exit code"),
     (planted(GATE_RUN, GATE_RUN.replace("droid-report", "droid-report; exit 0")), "droid gate", "swallows"),
     (planted(GATE_RUN, "run: echo skipping the gate"), None, "no workflow runs `droid gate`"),
-]  # fmt: skip
+]
 MUST_NOT_FLAG = [
     CLEAN,
     planted("        run: droid gate", "        continue-on-error: false\n        run: droid gate"),
-    planted(GATE_RUN, "run: |\n          set -euo pipefail\n          droid gate --base origin/main --out droid-report"),
+    planted(
+        GATE_RUN, "run: |\n          set -euo pipefail\n          droid gate --base origin/main --out droid-report"
+    ),
 ]
 
 
@@ -52,4 +60,6 @@ def test_audit_of_repo_without_workflows_reports_missing_gate(git_repo: Path) ->
     from tests.droids.devops.helpers import task
 
     found = ops003_gate_step.run(task(git_repo, ["README.md"], mode="audit"), DroidContext(git_repo / ".droid"))
-    assert [f.message for f in found.findings] == ["no workflow runs `droid gate` (workflows: none): changes merge ungated"]
+    assert [f.message for f in found.findings] == [
+        "no workflow runs `droid gate` (workflows: none): changes merge ungated"
+    ]

@@ -22,7 +22,11 @@ MUST_FLAG = [
     (planted("        if: always()\n", ""), "Upload SARIF", "runs only when the gate passed"),
     (planted("        if: always()\n", "        if: success()\n"), "Upload SARIF", "runs only when the gate passed"),
     (planted(UPLOAD, ""), "droid gate", "uploads its SARIF"),
-    (planted("sarif_file: droid-report/report.sarif", "sarif_file: other.sarif"), "sarif_file", "not the gate's report"),
+    (
+        planted("sarif_file: droid-report/report.sarif", "sarif_file: other.sarif"),
+        "sarif_file",
+        "not the gate's report",
+    ),
     (planted(GATE_RUN, 'run: droid gate --base "origin/$BASE_REF"'), "droid gate", "writes no SARIF"),
 ]
 MUST_NOT_FLAG = [

@@ -13,7 +13,9 @@ from tests.droids.devops.helpers import run_rule
 WF = ".github/workflows/pr.yml"
 
 
-def workflow(trigger: str, checkout_ref: str | None, extra_step: str = "", job_extra: str = "", top_env: str = "") -> str:
+def workflow(
+    trigger: str, checkout_ref: str | None, extra_step: str = "", job_extra: str = "", top_env: str = ""
+) -> str:
     ref = f"\n        with:\n          ref: {checkout_ref}" if checkout_ref else ""
     return f"""\
 name: pr
@@ -42,14 +44,32 @@ HEAD = "${{ github.event.pull_request.head.sha }}"
 MUST_FLAG = [
     (workflow("pull_request_target", HEAD, STEP_SECRET), ["secrets.BROKER_PASSWORD"], 13),
     (workflow("pull_request_target", "${{ github.head_ref }}", RUN_SECRET), ["secrets.DEPLOY_TOKEN"], 13),
-    (workflow("pull_request_target", "refs/pull/${{ github.event.number }}/merge", "",
-              "    env:\n      AUDIT_URL: ${{ secrets.DROID_AUDIT_URL }}\n"), ["secrets.DROID_AUDIT_URL"], 7),
-    (workflow("pull_request_target", HEAD, "", "", "env:\n  TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"),
-     ["secrets.GITHUB_TOKEN"], 4),
-    (workflow("workflow_run", "${{ github.event.workflow_run.head_sha }}", STEP_SECRET), ["secrets.BROKER_PASSWORD"], 13),
-    (workflow("pull_request_target", None, "      - run: gh pr checkout ${{ github.event.number }}\n" + STEP_SECRET),
-     ["secrets.BROKER_PASSWORD"], 12),
-]  # fmt: skip
+    (
+        workflow(
+            "pull_request_target",
+            "refs/pull/${{ github.event.number }}/merge",
+            "",
+            "    env:\n      AUDIT_URL: ${{ secrets.DROID_AUDIT_URL }}\n",
+        ),
+        ["secrets.DROID_AUDIT_URL"],
+        7,
+    ),
+    (
+        workflow("pull_request_target", HEAD, "", "", "env:\n  TOKEN: ${{ secrets.GITHUB_TOKEN }}\n"),
+        ["secrets.GITHUB_TOKEN"],
+        4,
+    ),
+    (
+        workflow("workflow_run", "${{ github.event.workflow_run.head_sha }}", STEP_SECRET),
+        ["secrets.BROKER_PASSWORD"],
+        13,
+    ),
+    (
+        workflow("pull_request_target", None, "      - run: gh pr checkout ${{ github.event.number }}\n" + STEP_SECRET),
+        ["secrets.BROKER_PASSWORD"],
+        12,
+    ),
+]
 MUST_NOT_FLAG = [
     workflow("pull_request", HEAD, STEP_SECRET),  # no privileged trigger: forks get no secrets
     workflow("pull_request_target", None, STEP_SECRET),  # base code only

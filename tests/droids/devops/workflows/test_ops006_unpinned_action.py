@@ -48,4 +48,8 @@ def test_reusable_workflow_job_is_checked() -> None:
 def test_policy_decides_who_is_trusted(git_repo: Path) -> None:
     write(git_repo, {"policies/devops.yaml": "version: 1\nworkflows:\n  trusted_owners: []\n"})
     found = run_rule(git_repo, ops006_unpinned_action, {WF: CLEAN})
-    assert {f.evidence for f in found} == {"actions/checkout@v4", "actions/setup-python@v5", "github/codeql-action/upload-sarif@v3"}
+    assert {f.evidence for f in found} == {
+        "actions/checkout@v4",
+        "actions/setup-python@v5",
+        "github/codeql-action/upload-sarif@v3",
+    }
