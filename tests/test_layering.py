@@ -10,7 +10,16 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-HEAVY = ("langgraph", "anthropic", "bandit", "onnxruntime", "detect_secrets", "pyarrow")
+HEAVY = (
+    "langgraph",
+    "anthropic",
+    "bandit",
+    "onnxruntime",
+    "detect_secrets",
+    "pyarrow",
+    "check_jsonschema",
+    "jsonschema",
+)
 
 
 def test_import_contracts_hold() -> None:

@@ -1,0 +1,1 @@
+"""Environment rules (OPS020-OPS023): the dev, staging and prod configurations compared key by key."""
