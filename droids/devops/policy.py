@@ -89,7 +89,7 @@ class EnvironmentPolicy(PolicyModel):
     reference_keys: tuple[str, ...] = ("env", "secret", "vault", "file")
     # ... or a string matching one of these regular expressions
     reference_patterns: tuple[str, ...] = (
-        r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$",
+        r"^\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-?+=])[^}]*)?\}$",  # ${VAR}, ${VAR:-default}, ${VAR:?why}
         r"^\$[A-Za-z_][A-Za-z0-9_]*$",
         r"^(env|vault|secret|op|file|awssm|gcpsm|azkv)://\S+$",
         r"^(env|vault|secret):\S+$",

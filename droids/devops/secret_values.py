@@ -36,7 +36,11 @@ def is_reference(value: Any, settings: EnvironmentPolicy) -> bool:
 
 
 def literal_secret(key: str, value: Any, settings: EnvironmentPolicy) -> bool:
-    """A secret-named setting whose value is written out rather than referenced."""
+    """A secret-named setting whose value is written out rather than referenced. The `*_FILE`
+    convention (`POSTGRES_PASSWORD_FILE: /run/secrets/db`) names a file holding the secret: a path
+    there is a reference."""
+    if key.upper().endswith("_FILE") and isinstance(value, str) and value.startswith(("/", "./")):
+        return False
     if isinstance(value, dict | list) and not is_reference(value, settings):
         return False  # a section (broker: {...}) is judged by its leaves
     return is_secret_key(key, settings) and not is_reference(value, settings) and not isinstance(value, bool)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 CONTROL = "/_proxy/"
-TOKEN_HEADER = "X-Droid-Proxy-Token"  # noqa: S105 - a header name, not a secret
+TOKEN_HEADER = "X-Droid-Proxy-Token"  # noqa: S105  # nosec SEC003 - a header name, not a secret
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"})
 UPSTREAM_TIMEOUT_S = 30.0
 

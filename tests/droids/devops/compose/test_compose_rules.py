@@ -171,3 +171,18 @@ def test_limits_rule_follows_the_policy(git_repo: Path) -> None:
     text = planted('        limits: {cpus: "0.50", memory: 256M}', '        limits: {cpus: "0.50"}')
     files = {COMPOSE: text, "policies/devops.yaml": "version: 1\ncompose:\n  require_limits: false\n"}
     assert run_rule(git_repo, ops016_resource_limits, files) == []
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "BROKER_PASSWORD: ${BROKER_PASSWORD:-}",
+        "BROKER_PASSWORD: ${BROKER_PASSWORD:?set it in .env}",
+        "BROKER_PASSWORD: ${BROKER_PASSWORD-}",
+        "BROKER_PASSWORD_FILE: /run/secrets/broker_password",
+        "BROKER_PASSWORD_FILE: ./secrets/broker_password.txt",
+    ],
+)
+def test_references_in_compose_forms_are_not_literal_secrets(git_repo: Path, reference: str) -> None:
+    text = planted("BROKER_PASSWORD: ${BROKER_PASSWORD}", reference)
+    assert run_rule(git_repo, ops015_literal_secret, {COMPOSE: text}) == []
