@@ -9,6 +9,7 @@ from droids.core import git
 from droids.core.errors import DroidError
 from droids.core.models import RunReport, Task
 from droids.core.policy import GatesPolicy
+from droids.core.progress import ProgressSink, silent
 from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
 from orchestrator.graph import run_task
@@ -23,10 +24,12 @@ def execute(
     *,
     only: str | None = None,
     record: bool = False,
+    progress: ProgressSink = silent,
 ) -> RunReport:
-    """Run `task`; with `record`, append the verdict to the audit trail (never on bad input)."""
+    """Run `task`; with `record`, append the verdict to the audit trail (never on bad input).
+    `progress` hears which droid runs which check and how far it is (the live display)."""
     baseline = load_baseline(task.repo / gates.baseline)
-    ctx = DroidContext(state_dir=state_dir)
+    ctx = DroidContext(state_dir=state_dir, progress=progress)
     try:
         report = run_task(task, registry, gates, ctx, baseline, only=only)
     finally:

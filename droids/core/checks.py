@@ -84,6 +84,7 @@ def run_checks(name: str, checks: Sequence[Check], task: Task, ctx: DroidContext
         if reason:
             not_applicable.setdefault(reason, []).append(label(check))
             continue
+        ctx.progress(name, label(check), 0, 0, "")
         try:
             outcome = check.run(task, ctx)
         except (DroidError, TradingCoreError):

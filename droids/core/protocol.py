@@ -9,6 +9,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from droids.core.card import DroidCard
 from droids.core.models import DroidReport, RuleSpec, Task
+from droids.core.progress import ProgressSink, Step, silent
 from droids.core.workspace import Workspace
 
 
@@ -18,8 +19,13 @@ class DroidContext:
     incremental scan marks) and the run's one `Workspace` (files, parsed Python, the change)."""
 
     state_dir: Path
+    progress: ProgressSink = silent
     _workspaces: dict[int, Workspace] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def step(self, droid: str, check: str) -> Step:
+        """A progress reporter for one check: `step(done, total, unit)`."""
+        return lambda done, total, unit: self.progress(droid, check, done, total, unit)
 
     def cache_dir(self, droid: str) -> Path:
         path = self.state_dir / "cache" / droid

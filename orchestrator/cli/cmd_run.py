@@ -21,8 +21,14 @@ AUDIT_FILES = {"report.json": "json", "report.md": "markdown", "report.sarif": "
 
 def _finish(session: Session, task: Task, *, only: str | None = None, record: bool = False) -> RunReport:
     from orchestrator.execute import execute
+    from orchestrator.progress_display import LiveProgress, wanted
 
-    report = execute(task, session.registry, session.gates, session.state_dir, only=only, record=record)
+    registry, gates = session.registry, session.gates
+    if wanted(session.quiet):
+        with LiveProgress() as live:
+            report = execute(task, registry, gates, session.state_dir, only=only, record=record, progress=live.update)
+    else:
+        report = execute(task, registry, gates, session.state_dir, only=only, record=record)
     session.emit(session.render(report))
     for d in report.failed_droids():
         session.note(f"{d.name}: {d.status}: {d.error}")

@@ -92,7 +92,10 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
         try:
             out_root = ctx.state_dir / "compliance" / "scenarios"
             out_root.mkdir(parents=True, exist_ok=True)
+            step = ctx.step(DROID, CMP003.id)
+            step(len(chosen) - len(todo), len(chosen), "scenarios")
             ran = suite.run_all(todo, policies, out_root, core_dir)
+            step(len(chosen), len(chosen), "scenarios")
         except TradingCoreError as exc:  # a policy the simulator cannot run on: bad input, named as the user knows it
             raise DroidError(str(exc).replace(str(policies), _shown(task))) from None
         fresh = {r["scenario"]: r for r in ran}

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from droids.core.errors import DroidError
+from droids.core.progress import Step, quiet_step
 from droids.security_compliance.history import objects
 from droids.security_compliance.history.collect import Collected, DiffRow, HitRow
 from droids.security_compliance.history.head import Secret, locate_at_head
@@ -42,7 +43,9 @@ class ScanOutcome:
     shallow_boundary: list[str] = field(default_factory=list)
 
 
-def scan_repository(repo: Path, state_dir: Path, since: str | None, cache_dir: Path | None) -> ScanOutcome:
+def scan_repository(
+    repo: Path, state_dir: Path, since: str | None, cache_dir: Path | None, step: Step = quiet_step
+) -> ScanOutcome:
     from droids.security_compliance.secrets.runner import settings_key
 
     started = time.perf_counter()
@@ -67,7 +70,7 @@ def scan_repository(repo: Path, state_dir: Path, since: str | None, cache_dir: P
         )
     store = HistoryStore(state_dir, settings_key(), notes)
     try:
-        collected, workers, incremental = _scan_new_commits(repo, store, tips, since_sha, result)
+        collected, workers, incremental = _scan_new_commits(repo, store, tips, since_sha, result, step)
         in_range = set(objects.commit_list(repo, tips.values(), [since_sha])) if since_sha else None
         result.secrets = _introduced(store.hits(), store.commits(), in_range, set(result.shallow_boundary))
         head_metrics = {}
@@ -101,7 +104,7 @@ def scan_repository(repo: Path, state_dir: Path, since: str | None, cache_dir: P
 
 
 def _scan_new_commits(
-    repo: Path, store: HistoryStore, tips: dict[str, str], since_sha: str | None, result: ScanOutcome
+    repo: Path, store: HistoryStore, tips: dict[str, str], since_sha: str | None, result: ScanOutcome, step: Step
 ) -> tuple[Collected, int, bool]:
     """Scan the commits no earlier run scanned and record them; returns (what was found, workers, incremental)."""
     from droids.security_compliance.history.parallel import collect_commits
@@ -115,7 +118,9 @@ def _scan_new_commits(
         result.notes.append("the clone's shallow boundary changed since the last scan: all of its history re-read")
         old_present = set()
     commits = objects.commit_list(repo, tips.values(), old_present | ({since_sha} if since_sha else set()))
+    step(0, len(commits), "commits")
     collected, workers = collect_commits(repo, commits, store, MAX_FILE_BYTES, result.notes)
+    step(len(commits), len(commits), "commits")
     seq0 = store.next_seq()
     order = {sha: seq0 + i for i, sha in enumerate(commits)}
     with_hits = store.hit_keys() | {(h.blob, h.path) for h in collected.hits}

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from droids.core.checks import CheckOutcome
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
+from droids.core.progress import Step, quiet_step
 from droids.core.protocol import DroidContext
 
 if TYPE_CHECKING:
@@ -88,11 +89,13 @@ def applies(task: Task) -> bool:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
-    result = scan_history(task.repo, ctx.state_dir)
+    result = scan_history(task.repo, ctx.state_dir, step=ctx.step(DROID, SEC002.id))
     return CheckOutcome(findings=result.findings, notes=result.notes, metrics={"history": result.metrics})
 
 
-def scan_history(repo: Path, state_dir: Path, since: str | None = None, cache_dir: Path | None = None) -> HistoryResult:
+def scan_history(
+    repo: Path, state_dir: Path, since: str | None = None, cache_dir: Path | None = None, step: Step = quiet_step
+) -> HistoryResult:
     """Scan the history of `repo`, keeping incremental state in `state_dir` (`<repo>/.droid`).
 
     `since`: only secrets introduced by commits after that revision. `cache_dir`: SEC001's scan
@@ -108,7 +111,7 @@ def scan_history(repo: Path, state_dir: Path, since: str | None = None, cache_di
             cache_dir = DroidContext(state_dir).cache_dir(DROID)
         except OSError:
             cache_dir = None  # the history state says so in a note; HEAD is then checked uncached
-    outcome = scan_repository(repo, state_dir, since, cache_dir)
+    outcome = scan_repository(repo, state_dir, since, cache_dir, step)
     known = outcome.head is not None
     findings = [to_finding(item, accepted.get(item.secret.path, frozenset()), known) for item in outcome.secrets]
     return HistoryResult(findings=findings + _shallow_findings(outcome), notes=outcome.notes, metrics=outcome.metrics)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from droids.core import pool
 from droids.core.cache import CacheSpec, ResultCache, content_key
+from droids.core.progress import Step, quiet_step
 from droids.core.workspace import is_binary
 from droids.security_compliance.secrets.engine import LONG_LINE, WINDOW_STEP, FileScan, Hit
 
@@ -86,8 +87,9 @@ def source_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def scan_files(items: Iterable[tuple[str, bytes]], cache_dir: Path | None) -> ScanOutcome:
-    """Scan every (path, content) pair; results for cached contents come from `cache_dir`."""
+def scan_files(items: Iterable[tuple[str, bytes]], cache_dir: Path | None, step: Step = quiet_step) -> ScanOutcome:
+    """Scan every (path, content) pair; results for cached contents come from `cache_dir`. `step`
+    hears how many files are done out of how many."""
     outcome = ScanOutcome()
     pending: dict[str, tuple[str, bytes]] = {}  # cache key -> (path, content)
     settings = settings_key()
@@ -104,7 +106,10 @@ def scan_files(items: Iterable[tuple[str, bytes]], cache_dir: Path | None) -> Sc
     for key, scan in cached.items():
         outcome.scans[pending.pop(key)[0]] = scan
     outcome.cache_hits = len(cached)
+    total = len(outcome.scans) + len(pending)
+    step(len(outcome.scans), total, "files")
     fresh = _scan_fresh(list(pending.items()), outcome)
+    step(total, total, "files")
     for key, scan in fresh.items():
         outcome.scans[pending[key][0]] = scan
     cache.save(fresh, touched=cached)

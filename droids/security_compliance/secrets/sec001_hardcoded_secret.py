@@ -84,6 +84,7 @@ from typing import TYPE_CHECKING
 
 from droids.core.checks import CheckOutcome
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
+from droids.core.progress import Step, quiet_step
 from droids.core.protocol import DroidContext
 
 if TYPE_CHECKING:
@@ -155,18 +156,21 @@ def applies(task: Task) -> bool:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
-    findings, notes, metrics = check(task, ctx.cache_dir(DROID), ctx.workspace(task))
+    step = ctx.step(DROID, SEC001.id)
+    findings, notes, metrics = check(task, ctx.cache_dir(DROID), ctx.workspace(task), step)
     return CheckOutcome(findings=findings, notes=notes, metrics=metrics)
 
 
-def check(task: Task, cache_dir: Path | None, workspace: Workspace) -> tuple[list[Finding], list[str], dict[str, int]]:
+def check(
+    task: Task, cache_dir: Path | None, workspace: Workspace, step: Step = quiet_step
+) -> tuple[list[Finding], list[str], dict[str, int]]:
     """Run SEC001 over the task's targets: findings, notes for the report, metrics."""
     from droids.security_compliance.secrets.baseline import BASELINE_NAME, load_baseline
     from droids.security_compliance.secrets.runner import scan_files
 
     accepted = load_baseline(task.repo)
     files = workspace.contents()
-    outcome = scan_files(((p, c) for p, c in files if p != BASELINE_NAME), cache_dir)  # the baseline holds hashes
+    outcome = scan_files(((p, c) for p, c in files if p != BASELINE_NAME), cache_dir, step)  # the baseline holds hashes
     findings = [
         finding
         for path, scan in sorted(outcome.scans.items())
