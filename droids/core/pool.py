@@ -24,6 +24,7 @@ import os
 import pickle  # nosec B403: only this package's own parent and worker processes exchange pickles
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from subprocess import PIPE
@@ -59,9 +60,13 @@ def run_in_workers(work: Callable[..., Any], jobs: Sequence[tuple[object, ...]])
     target = f"{work.__module__}:{work.__qualname__}"
     if "<" in target:  # a lambda or a nested function: a worker cannot import it
         raise ValueError(f"a worker's work must be a module-level function, not {target}")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    command = [sys.executable, "-m", __name__, target]
-    procs = [subprocess.Popen(command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=env) for _ in jobs]
+    from droids.core.governed import child_env
+
+    # -P and a neutral working folder: a worker imports droid from where the parent found it, never
+    # a `droids/` or `sitecustomize.py` of the repository under review (the cwd of the parent).
+    command = [sys.executable, "-P", "-m", __name__, target]
+    env, cwd = child_env(None), tempfile.gettempdir()
+    procs = [subprocess.Popen(command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=env, cwd=cwd) for _ in jobs]
     outputs: list[tuple[bytes, bytes]] = [(b"", b"")] * len(procs)
 
     def talk(i: int) -> None:  # one thread per worker, so all of them are fed at once

@@ -139,5 +139,7 @@ class Workspace:
 
 
 def is_binary(content: bytes) -> bool:
-    """Git's own heuristic: a NUL byte in the first 8000 bytes means binary."""
-    return b"\0" in content[:8000]
+    """Binary in any encoding droid reads (droids.core.text): a stray NUL does not make text binary."""
+    from droids.core.text import is_binary as binary
+
+    return binary(content)

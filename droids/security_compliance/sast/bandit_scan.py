@@ -9,9 +9,9 @@ progress bar) is kept off the user's terminal; what it could not scan comes back
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
-import tempfile
 import tomllib
 import warnings
 from collections.abc import Iterator, Sequence
@@ -111,22 +111,23 @@ def scan(files: Sequence[tuple[str, bytes]], settings: BanditSettings) -> Bandit
     outcome = BanditOutcome()
     if not files:
         return outcome
-    with tempfile.TemporaryDirectory(prefix="droid-sast-") as tmp, _quiet_bandit():
-        root = Path(tmp)
-        by_name: dict[str, str] = {}
-        for rel, content in files:
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-            by_name[str(target)] = rel
+    # bandit reads each file from memory (its `_parse_file` takes a file object): no copy of staged
+    # content is ever written to disk, where a killed run would leave it readable.
+    with _quiet_bandit():
+        by_name = {rel: rel for rel, _ in files}
+        contents = dict(files)
         profile = {"include": set(settings.include), "exclude": set(settings.exclude)}
         try:
             bandit_config = config.BanditConfig(settings.config_file)
         except utils.ConfigError as exc:
             raise DroidError(f"pyproject.toml: [tool.bandit]: {exc.message.split(' : ', 1)[-1]}") from None
         bandit = manager.BanditManager(bandit_config, "file", quiet=True, profile=profile)
-        bandit.files_list = sorted(by_name)
-        bandit.run_tests()
+        names = sorted(by_name)
+        parsed = list(names)  # bandit removes the files it cannot parse from this list
+        for name in names:
+            bandit._parse_file(name, io.BytesIO(contents[name]), parsed)
+        bandit.files_list = parsed
+        bandit.metrics.aggregate()
         for issue in bandit.get_issue_list():
             outcome.issues.append(
                 RawIssue(

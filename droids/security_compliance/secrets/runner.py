@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from droids.core import pool
 from droids.core.cache import CacheSpec, ResultCache, content_key
 from droids.core.progress import Step, quiet_step
-from droids.core.workspace import is_binary
+from droids.core.text import decode_text, is_binary, printable_strings
 from droids.security_compliance.secrets.engine import LONG_LINE, WINDOW_STEP, FileScan, Hit
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are skipped with a note: genera
 # ~2 MB/s; below this many uncached bytes one process is as fast.
 POOL_MIN_BYTES = 1_000_000
 MAX_WORKERS = 4
-ENGINE_VERSION = "2"  # bump for a change outside this package that changes what a scan finds
+ENGINE_VERSION = "3"  # bump for a change outside this package that changes what a scan finds
 _SOURCE = Path(__file__).parent  # this package: engine, filters, prefilter and SEC001's plugins
 
 
@@ -87,18 +87,23 @@ def source_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def scan_files(items: Iterable[tuple[str, bytes]], cache_dir: Path | None, step: Step = quiet_step) -> ScanOutcome:
+def scan_files(
+    items: Iterable[tuple[str, bytes]], cache_dir: Path | None, step: Step = quiet_step, *, whole: bool = False
+) -> ScanOutcome:
     """Scan every (path, content) pair; results for cached contents come from `cache_dir`. `step`
-    hears how many files are done out of how many."""
+    hears how many files are done out of how many. A binary file is scanned as its printable
+    strings (listed in `binary`); a file over `MAX_FILE_BYTES` is skipped with a note, unless
+    `whole` (a gate: nothing it judges may pass unread)."""
     outcome = ScanOutcome()
     pending: dict[str, tuple[str, bytes]] = {}  # cache key -> (path, content)
     settings = settings_key()
     for path, content in items:
         outcome.bytes_total += len(content)
-        if len(content) > MAX_FILE_BYTES:
+        if len(content) > MAX_FILE_BYTES and not whole:
             outcome.oversized.append(path)
         elif is_binary(content):
             outcome.binary.append(path)
+            pending[content_key(settings, path, content)] = (path, printable_strings(content))
         else:
             pending[content_key(settings, path, content)] = (path, content)
     cache = ResultCache(SCAN_CACHE, cache_dir, outcome.notes)
@@ -145,11 +150,9 @@ def scan_batch(batch: list[tuple[str, str, bytes]]) -> dict[str, FileScan]:
 
 
 def scan_content(path: str, content: bytes) -> FileScan:
-    """Decode (never failing on bad UTF-8), normalise newlines as `open()` does, and scan."""
-    try:
-        text, lossy = content.decode("utf-8"), False
-    except UnicodeDecodeError:
-        text, lossy = content.decode("utf-8", errors="replace"), True
+    """Decode (by byte-order mark, stray NULs as spaces, never failing on bad UTF-8: droids.core.text),
+    normalise newlines as `open()` does, and scan."""
+    text, lossy = decode_text(content)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     scan = shared_engine().scan(path, text)

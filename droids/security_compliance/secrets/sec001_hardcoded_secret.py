@@ -170,19 +170,22 @@ def check(
 
     accepted = load_baseline(task.repo)
     files = workspace.contents()
-    outcome = scan_files(((p, c) for p, c in files if p != BASELINE_NAME), cache_dir, step)  # the baseline holds hashes
+    whole = task.mode == "gate"  # a gate reads every byte it judges, whatever the size
+    outcome = scan_files(((p, c) for p, c in files if p != BASELINE_NAME), cache_dir, step, whole=whole)
+    binary = set(outcome.binary)
     findings = [
         finding
         for path, scan in sorted(outcome.scans.items())
-        for finding in findings_for(path, scan, accepted.get(path, frozenset()))
+        for finding in findings_for(path, scan, accepted.get(path, frozenset()), binary=path in binary)
     ]
     return findings, notes_for(outcome), metrics_for(outcome, findings)
 
 
-def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Finding]:
+def findings_for(path: str, scan: FileScan, accepted: frozenset[str], *, binary: bool = False) -> list[Finding]:
     """One finding per secret occurrence: the detectors that matched one value on a line merge.
 
-    It is suppressed when `.secrets.baseline` lists every value detect-secrets reports for it.
+    It is suppressed when `.secrets.baseline` lists every value detect-secrets reports for it. In a
+    binary file (scanned as its printable strings) a finding has no line number.
     """
     by_value: dict[tuple[int, str], list[Hit]] = {}
     for hit in scan.hits:
@@ -201,9 +204,9 @@ def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Fi
                 droid=DROID,
                 severity=max((severity_of(t) for t in types), key=lambda s: s.rank),
                 title=SEC001.title,
-                message=f"{types[0]} hard-coded in {path}{also}",
+                message=f"{types[0]} hard-coded in {path}{also}" + (" (in a binary file)" if binary else ""),
                 path=path,
-                line=line,
+                line=None if binary else line,
                 evidence=hits[0].evidence,
                 fingerprint=fingerprint(SEC001.id, path, occurrence),
                 fix=FIX,
@@ -225,7 +228,7 @@ def notes_for(outcome: ScanOutcome) -> list[str]:
 
     notes = []
     if outcome.binary:
-        notes.append(f"skipped {_count(outcome.binary, 'binary file')}: {_names(outcome.binary)}")
+        notes.append(f"scanned {_count(outcome.binary, 'binary file')} as printable strings: {_names(outcome.binary)}")
     if outcome.oversized:
         mb = MAX_FILE_BYTES // (1024 * 1024)
         notes.append(f"skipped {_count(outcome.oversized, 'file')} over {mb} MB: {_names(outcome.oversized)}")
@@ -256,7 +259,7 @@ def metrics_for(outcome: ScanOutcome, findings: list[Finding]) -> dict[str, int]
         "cache_hits": outcome.cache_hits,
         "bytes": outcome.bytes_total,
         "bytes_scanned": outcome.bytes_scanned,
-        "skipped_binary": len(outcome.binary),
+        "binary_as_strings": len(outcome.binary),
         "skipped_oversized": len(outcome.oversized),
         "skipped_by_name": sum(1 for s in scans if s.filtered_by),
         "non_utf8": sum(1 for s in scans if s.lossy),

@@ -297,13 +297,20 @@ def test_a_path_that_is_not_a_repository_is_bad_input(tmp_path: Path) -> None:
 def test_binary_and_huge_blobs_are_skipped_with_notes(git_repo: Path) -> None:
     key = sv.aws_access_key(16)
     big = ("# filler line of text\n" * 110_000 + f'AWS = "{key}"\n').encode()
-    commit(git_repo, {"img.bin": b"\0\1\2" + f'AWS = "{key}"'.encode(), "data/big.py": big})
+    binary = bytes(range(256)) * 8 + f'AWS = "{key}"'.encode()
+    commit(git_repo, {"img.bin": binary, "data/big.py": big})
 
     result = scan(git_repo)
 
     assert secrets(result) == []
     assert any("binary" in note and "img.bin" in note for note in result.notes)
     assert any("over 2 MB" in note and "data/big.py" in note for note in result.notes)
+
+
+def test_a_stray_nul_does_not_hide_a_key_in_history(git_repo: Path) -> None:
+    key = sv.aws_access_key(17)
+    commit(git_repo, {"notes.txt": f'# \0 one NUL\nAWS = "{key}"\n'.encode()})
+    assert [f.path for f in secrets(scan(git_repo))] == ["notes.txt"]
 
 
 def test_rewritten_history_drops_what_no_ref_reaches(git_repo: Path) -> None:
