@@ -66,7 +66,8 @@ text-align:left;font-size:13px} .chart{background:#fff;border:1px solid #ddd;mar
 const LIVE = __LIVE__;
 let state = __STATE__;
 const charts = {};
-function money(v){return v==null?"-":"$"+Number(v).toLocaleString("en-US",{minimumFractionDigits:2,maximumFractionDigits:2});}
+const FMT={minimumFractionDigits:2,maximumFractionDigits:2};
+function money(v){return v==null?"-":"$"+Number(v).toLocaleString("en-US",FMT);}
 function pct(v){return v==null?"-":(100*v).toFixed(1)+" %";}
 function num(v,d){return v==null?"-":Number(v).toFixed(d==null?2:d);}
 function esc(t){return String(t==null?"":t).replace(/[&<>]/g,c=>({"&":"&amp;","<":"&lt;",">":"&gt;"}[c]));}
