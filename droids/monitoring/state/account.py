@@ -34,7 +34,7 @@ class AccountChunk:
     threshold: np.ndarray  # float64 money units: the trailing drawdown threshold
     warn_cut: np.ndarray  # int64: equity at or below it is at the warning level (APX010's test)
     danger_cut: np.ndarray  # int64: ... at the danger level (APX011's test)
-    used: np.ndarray  # float64: drawdown from the high-water mark as a share of the allowed drawdown
+    used: np.ndarray  # float64: share of the allowed drawdown used (1 - (equity - threshold) / allowance)
     fill_at: np.ndarray  # chunk positions of the fills
     fill_sym: np.ndarray
     fill_before: np.ndarray  # the symbol's position before / after each fill
@@ -79,8 +79,10 @@ class AccountTracker:
         runs, dd, scale = frame.runs, self.spec.dd, self.spec.dd.scale
         counts = np.diff(np.append(runs.first, len(journal)))
         allowance = dd.allowance(runs.hwm)  # scaled
-        used = np.repeat((runs.hwm * scale).astype(np.float64), counts) - part.equity.astype(np.float64) * scale
-        used /= np.maximum(np.repeat(allowance.astype(np.float64), counts), 1.0)
+        # the share of the allowance used, measured from the threshold (the levels sit above it by a share
+        # of the allowance: right also once the threshold has stopped trailing)
+        room = part.equity.astype(np.float64) * scale - np.repeat(runs.threshold.astype(np.float64), counts)
+        used = 1.0 - room / np.maximum(np.repeat(allowance.astype(np.float64), counts), 1.0)
         fills = part.fills
         chunk = AccountChunk(
             offset=part.offset,

@@ -120,6 +120,8 @@ class TradeBook:
             self.open[code] = OpenPosition(root, int(after[last]), int(ts[last]), int(rows[last]))
         elif open_at.size == 0 and carried is not None and not close_at.size:
             self.open[code] = carried
+        if code in self.open and after.size:
+            self.open[code].qty = int(after[-1])  # added to or reduced since it opened
         return np.full(open_at.size, code, np.int64), ts[open_at], rows[open_at], close_ts, after[open_at]
 
     @property
