@@ -41,7 +41,7 @@ class FakeSlack:
     """A Slack incoming-webhook server: POST JSON {"text": ...}; answers from a script of `Reply`s
     (then 200 `ok`); only a complete request (the whole Content-Length body) counts as received."""
 
-    def __init__(self, script: Iterable[Reply] = ()) -> None:
+    def __init__(self, script: Iterable[Reply] = (), *, key: str = "text") -> None:
         self.script = list(script)
         self.received: list[Received] = []
         self.attempts: list[float] = []  # every complete request, answered or not
@@ -65,7 +65,7 @@ class FakeSlack:
                     reply = Reply(404, "no_service")
                 elif reply.status == 200:
                     try:
-                        text = json.loads(body)["text"]
+                        text = json.loads(body)[key]
                     except (ValueError, KeyError):
                         reply = Reply(400, "invalid_payload")
                     else:
@@ -117,7 +117,7 @@ class Mailbox:
                 outer.messages.append(message_from_bytes(envelope.content))
                 return "250 Message accepted for delivery"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=0)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=free_port())
         self.controller.start()
 
     @property
@@ -132,6 +132,14 @@ class Mailbox:
 
     def close(self) -> None:
         self.controller.stop()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def es_path(prices: Sequence[float], *, start: str = "2026-03-09T10:00:00-04:00", step_s: float = 60.0,
