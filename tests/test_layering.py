@@ -10,7 +10,18 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-HEAVY = ("langgraph", "anthropic", "bandit", "onnxruntime", "detect_secrets", "pyarrow")
+HEAVY = (
+    "langgraph",
+    "anthropic",
+    "bandit",
+    "onnxruntime",
+    "detect_secrets",
+    "pyarrow",
+    "apprise",
+    "aiosmtpd",
+    "prometheus_client",
+    "numpy",
+)
 
 
 def test_import_contracts_hold() -> None:
@@ -21,7 +32,7 @@ def test_import_contracts_hold() -> None:
     assert "0 broken" in proc.stdout
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["list"], ["rules"], ["gate", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["list"], ["rules"], ["gate", "--help"], ["monitor", "--help"]])
 def test_fast_commands_import_nothing_heavy(argv: list[str]) -> None:
     code = (
         "import sys\n"
