@@ -142,8 +142,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def es_path(prices: Sequence[float], *, start: str = "2026-03-09T10:00:00-04:00", step_s: float = 60.0,
-            qty: int = 1, entry: float = 5000.0) -> str:
+def es_path(
+    prices: Sequence[float],
+    *,
+    start: str = "2026-03-09T10:00:00-04:00",
+    step_s: float = 60.0,
+    qty: int = 1,
+    entry: float = 5000.0,
+) -> str:
     """A journal body: one ES fill at `entry` (no fee) and a mark at each price, `step_s` apart.
     Equity = 50,000 + (price - entry) x 50 x qty (seed rules: 10 % of the high-water mark allowed)."""
     import datetime as dt

