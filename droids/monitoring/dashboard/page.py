@@ -38,7 +38,7 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_TEMPLATE = """<!doctype html>
+_TEMPLATE = r"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>__TITLE__</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>__UPLOT_CSS__</style>
@@ -83,7 +83,8 @@ function cards(s){
     ["To the threshold",money(s.distance_to_threshold)],["To the danger level",money(s.distance_to_danger)],
     ["Threshold",money(s.threshold)],["High-water mark",money(s.high_water_mark)],
     ["Open positions",(s.positions||[]).length],["Open alerts",(s.open_alerts||[]).length],
-    ["Win rate (last 50)",pct(s.win_rate_recent)],["Events",s.events],["Last event",esc(s.last_event||"-")],
+    ["Win rate (last 50)",pct(s.win_rate_recent)],["Events",s.events],
+    ["Last event (UTC)",esc((s.last_event||"-").replace("T"," ").replace(/\.\d+Z$/,"").replace("Z",""))],
     ["Kill switch",(s.kill_switch||[]).length?'<span class="danger">called</span>':"armed"]];
   document.getElementById("cards").innerHTML=
     items.map(([k,v])=>'<div class="card">'+esc(k)+"<b>"+v+"</b></div>").join("");
@@ -92,7 +93,7 @@ function plot(id, opts, data){
   const el=document.getElementById(id);
   el.dataset.points=String(data[0].length);
   if(charts[id]){charts[id].setData(data);return;}
-  opts.width=Math.max(400,el.clientWidth-2); opts.height=260;
+  opts.width=Math.max(400,el.clientWidth-2); opts.height=260; opts.axes=[{},{size:80}];
   charts[id]=new uPlot(opts,data,el);
 }
 function render(s){
