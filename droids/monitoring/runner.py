@@ -169,7 +169,7 @@ def replay(run: Run, *, speed: float = 0.0, sidecars: Sidecars | None = None) ->
         assert start_wall is not None and start_ts is not None
         return start_wall + (ts_us - start_ts) / 1e6 / speed
 
-    for chunk in journal_chunks(run.journal, instruments=mon.apex.instruments):
+    for chunk in prefetched(journal_chunks(run.journal, instruments=mon.apex.instruments)):
         if not len(chunk):
             continue
         end_ts = int(chunk.ts_us[-1])
@@ -189,6 +189,43 @@ def replay(run: Run, *, speed: float = 0.0, sidecars: Sidecars | None = None) ->
             lat, mine = None, ()
     if latency is not None or degrades:
         mon.feed(None, latency=latency, degrades=degrades)
+
+
+def prefetched(chunks: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """The chunks, read ahead in a thread: pyarrow parses the next chunk (releasing the GIL) while the
+    monitor judges this one. An error of the reader is raised here, in order."""
+    import queue
+
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        box.put(("chunk", chunk), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(("end", None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            box.put(("error", exc))
+
+    reader = threading.Thread(target=read, name="journal-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
 
 
 def _split_latency(latency: Any, end_ts: int) -> tuple[Any, Any]:

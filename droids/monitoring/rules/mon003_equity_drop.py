@@ -12,7 +12,7 @@ from typing import Any
 
 from droids.core.models import Severity
 from droids.monitoring.policy import MonitoringPolicy
-from droids.monitoring.rules.base import Signal, View, money, rule
+from droids.monitoring.rules.base import Signal, View, money, rule, schmitt
 
 RULE = rule(
     "MON003",
@@ -25,6 +25,10 @@ _BUCKETS = 5  # the window is covered by this many buckets (plus the one in prog
 
 
 class EquityDropDetector:
+    """The window's high for every event, exactly and vectorised: with buckets of a fifth of the window,
+    an event's window is the tail of the bucket five back (from the window's first event), the four
+    buckets in between whole, and its own bucket up to it (running maxima within each bucket)."""
+
     def __init__(self, policy: MonitoringPolicy) -> None:
         p = policy.equity_drop
         self.window_us = int(p.window_s * 1_000_000)
@@ -41,53 +45,16 @@ class EquityDropDetector:
             return []
         ts = c.ts_us if self.tail_ts is None else np.concatenate((self.tail_ts, c.ts_us))
         eq = c.equity if self.tail_eq is None else np.concatenate((self.tail_eq, c.equity))
-        own = len(ts) - len(c)  # where this chunk's events start
-        bound = self._window_max_bound(ts, eq)
-        found: list[Signal] = []
-        # only events whose drop could exceed the share against an upper bound of the window's
-        # high need the exact window; while an episode is open every event is checked for its end
-        candidates = np.flatnonzero(eq[own:] < (1.0 - self.share) * bound[own:])
-        i = 0
-        n = len(c)
-        while i < n:
-            if not self.inside:
-                k = int(np.searchsorted(candidates, i))
-                if k == candidates.size:
-                    break
-                i = int(candidates[k])
-            high = self._high(ts, eq, own + i)
-            drop = (high - eq[own + i]) / high if high > 0 else 0.0
-            if not self.inside and drop > self.share:
-                self.inside = True
-                found.append(self._signal(c, i, True, drop, high))
-            elif self.inside and drop < self.resolve:
-                self.inside = False
-                found.append(self._signal(c, i, False, drop, high))
-            i += 1
+        own = len(ts) - len(c)
+        high = window_high(ts, eq, self.window_us)[own:].astype(np.float64)
+        drop = (high - c.equity) / np.maximum(high, 1.0)
+        at, firing, self.inside = schmitt(drop > self.share, drop < self.resolve, self.inside)
         keep = ts >= ts[-1] - self.window_us
         self.tail_ts, self.tail_eq = ts[keep], eq[keep]
-        return found
-
-    def _high(self, ts: Any, eq: Any, k: int) -> float:
-        import numpy as np
-
-        j = int(np.searchsorted(ts, ts[k] - self.window_us, side="left"))
-        return float(eq[j : k + 1].max())
-
-    def _window_max_bound(self, ts: Any, eq: Any) -> Any:
-        """Per event, an upper bound of the highest equity in its window (maxima of the buckets it spans)."""
-        import numpy as np
-
-        width = max(self.window_us // _BUCKETS, 1)
-        bucket = ts // width
-        starts = np.flatnonzero(np.concatenate(([True], bucket[1:] != bucket[:-1])))
-        ids, highs = bucket[starts], np.maximum.reduceat(eq, starts).astype(np.float64)
-        per_bucket = highs.copy()
-        for back in range(1, _BUCKETS + 1):
-            k = np.searchsorted(ids, ids - back)
-            hit = (k < ids.size) & (ids[np.minimum(k, ids.size - 1)] == ids - back)
-            per_bucket[hit] = np.maximum(per_bucket[hit], highs[k[hit]])
-        return np.repeat(per_bucket, np.diff(np.append(starts, len(ts))))
+        return [
+            self._signal(c, int(i), bool(f), float(drop[i]), float(high[i]))
+            for i, f in zip(at.tolist(), firing.tolist(), strict=True)
+        ]
 
     def _signal(self, c: Any, i: int, firing: bool, drop: float, high: float) -> Signal:
         eq = int(c.equity[i])
@@ -109,6 +76,35 @@ class EquityDropDetector:
             message,
             int(c.row[i]),
         )
+
+
+def window_high(ts: Any, eq: Any, window_us: int) -> Any:
+    """Per event i: max(eq[j..i]) over the events j with ts[j] >= ts[i] - window_us (ts sorted)."""
+    import numpy as np
+
+    width = max(window_us // _BUCKETS, 1)
+    bucket = ts // width
+    starts = np.flatnonzero(np.concatenate(([True], bucket[1:] != bucket[:-1])))
+    seg = np.repeat(np.arange(starts.size), np.diff(np.append(starts, len(ts))))
+    lo, hi = int(eq.min()), int(eq.max())
+    span = hi - lo + 1
+    shifted = (eq - lo) + seg * span  # segments ascend, so a running max restarts in each bucket
+    prefix = np.maximum.accumulate(shifted) - seg * span + lo
+    rev = (eq[::-1] - lo) + (seg.max() - seg[::-1]) * span
+    suffix = (np.maximum.accumulate(rev) - (seg.max() - seg[::-1]) * span + lo)[::-1]
+    ids, highs = bucket[starts], np.maximum.reduceat(eq, starts)
+    best = prefix.copy()
+    j = np.searchsorted(ts, ts - window_us, side="left")  # each window's first event
+    earlier = seg[j] < seg
+    best[earlier] = np.maximum(best[earlier], suffix[j[earlier]])
+    first_bucket = bucket[j]
+    for back in range(1, -(-window_us // width) + 1):  # the whole buckets after the first one's
+        k = np.searchsorted(ids, ids - back)
+        hit = (k < ids.size) & (ids[np.minimum(k, ids.size - 1)] == ids - back)
+        per_bucket = np.where(hit, highs[np.minimum(k, ids.size - 1)], np.iinfo(np.int64).min)
+        inside = bucket - back > first_bucket
+        best = np.where(inside, np.maximum(best, per_bucket[seg]), best)
+    return best
 
 
 def detector(policy: MonitoringPolicy, warn_at: float, danger_at: float) -> EquityDropDetector:

@@ -14,7 +14,7 @@ from typing import Any
 
 from droids.core.models import Severity
 from droids.monitoring.policy import MonitoringPolicy
-from droids.monitoring.rules.base import Signal, View, rule
+from droids.monitoring.rules.base import Signal, View, rule, schmitt
 
 RULE = rule(
     "MON007",
@@ -50,21 +50,24 @@ class DrawdownBandDetector:
         values = c.used[last]
         hist = values if self.samples is None else np.concatenate((self.samples, values))
         own = len(hist) - len(values)
-        found = []
-        for j in range(len(values)):
-            past = hist[max(0, own + j - self.window) : own + j]
-            if len(past) < self.window:
-                continue
-            upper = float(past.mean() + self.k * past.std())
-            v = float(values[j])
-            if not self.inside and v > upper and v >= self.min_share:
-                self.inside = True
-                found.append(self._signal(c, int(last[j]), True, v, upper))
-            elif self.inside and v <= upper:
-                self.inside = False
-                found.append(self._signal(c, int(last[j]), False, v, upper))
+        # mean and standard deviation of the `window` samples before each one (running sums)
+        s1 = np.concatenate(([0.0], np.cumsum(hist)))
+        s2 = np.concatenate(([0.0], np.cumsum(hist * hist)))
+        end = np.arange(own, len(hist))  # samples before this one: [end - window, end)
+        ok = end >= self.window
+        lo = np.maximum(end - self.window, 0)
+        n = np.maximum(end - lo, 1)
+        mean = (s1[end] - s1[lo]) / n
+        var = np.maximum((s2[end] - s2[lo]) / n - mean * mean, 0.0)
+        upper = mean + self.k * np.sqrt(var)
+        enter = ok & (values > upper) & (values >= self.min_share)
+        leave = ok & (values <= upper)
+        at, firing, self.inside = schmitt(enter, leave, self.inside)
         self.samples = hist[-self.window :]
-        return found
+        return [
+            self._signal(c, int(last[j]), bool(f), float(values[j]), float(upper[j]))
+            for j, f in zip(at.tolist(), firing.tolist(), strict=True)
+        ]
 
     def _signal(self, c: Any, i: int, firing: bool, v: float, upper: float) -> Signal:
         message = (

@@ -77,8 +77,8 @@ class TradeBook:
         self.trades += len(out.pnl)
         self.wins += int((out.pnl > 0).sum())
         span = PositionSpan(*(_cat([s[i] for s in spans]) for i in range(5)))
-        for code, ts in zip(out.symbol.tolist(), out.ts_us.tolist(), strict=True):
-            span.first_close.setdefault(code, ts)
+        codes, first = np.unique(out.symbol, return_index=True)  # `out` is in event order
+        span.first_close.update(zip(codes.tolist(), out.ts_us[first].tolist(), strict=True))
         return out, span
 
     def _closes(self, chunk: AccountChunk, code: int, mine: np.ndarray) -> tuple[np.ndarray, ...]:

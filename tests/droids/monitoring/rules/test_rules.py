@@ -183,3 +183,19 @@ def test_mon007_drawdown_band(spike, expected) -> None:
     prices[150] -= spike
     found = _signals(prices, {"bands": {"window": 100, "k": 4, "sample_s": 60, "min_share": 0.25}})
     assert _rule(found, "MON007") == expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mon003_window_high_is_exact(seed: int) -> None:
+    """The vectorised 5-minute high equals a brute-force window maximum, gaps and bursts included."""
+    from droids.monitoring.rules.mon003_equity_drop import window_high
+
+    rng = np.random.default_rng(seed)
+    gaps = rng.choice([1_000, 500_000, 20_000_000, 400_000_000], size=3000, p=[0.4, 0.3, 0.25, 0.05])
+    ts = np.cumsum(gaps).astype(np.int64)
+    eq = (500_000_000 + np.cumsum(rng.integers(-50_000, 50_000, 3000))).astype(np.int64)
+    window = int(rng.choice([300_000_000, 299_999_999, 60_000_000]))
+    got = window_high(ts, eq, window)
+    for i in range(0, 3000, 7):
+        j = int(np.searchsorted(ts, ts[i] - window, side="left"))
+        assert got[i] == eq[j : i + 1].max(), i
