@@ -65,8 +65,11 @@ class FakeSlack:
                     reply = Reply(404, "no_service")
                 elif reply.status == 200:
                     try:
-                        text = json.loads(body)[key]
-                    except (ValueError, KeyError):
+                        doc = json.loads(body)
+                        # Slack takes `text`, `blocks` or `attachments` (apprise sends attachments)
+                        other = next((k for k in ("blocks", "attachments") if k in doc), key)
+                        text = doc[key] if key in doc or key != "text" else json.dumps(doc[other])
+                    except (ValueError, KeyError, TypeError):
                         reply = Reply(400, "invalid_payload")
                     else:
                         with outer.lock:
