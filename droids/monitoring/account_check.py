@@ -54,8 +54,10 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     if not (task.policies / "apex.yaml").is_file():
         line = f"monitoring: {journal.name} found, but no policies/apex.yaml: the account's limits are unknown."
         return CheckOutcome(notes=[line], answer=line)
+    from droids.monitoring.state.sidecars import Sidecars
+
     run_ = runner.build(task.repo, task.policies, ctx.state_dir, journal, send=False, kill=False)
-    runner.replay(run_)
+    runner.replay(run_, sidecars=Sidecars.beside(journal, policy.latency.file))
     state = run_.monitor.state.as_dict()
     shown = state["journal"]
     findings = []

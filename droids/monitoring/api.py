@@ -115,8 +115,10 @@ def follow(
 def status(repo: Path, policies: Path, state_dir: Path, journal: Path | None) -> dict[str, Any]:
     """The account now (the journal read through, nothing sent) and the outbox."""
     path = _journal(repo, state_dir, policies, journal)
+    from droids.monitoring.state.sidecars import Sidecars
+
     run = runner.build(repo, policies, state_dir, path, send=False, kill=False)
-    runner.replay(run)
+    runner.replay(run, sidecars=Sidecars.beside(path, run.monitor.policy.latency.file))
     state = run.monitor.state.as_dict()
     state["outbox"], state["undelivered"] = _outbox(state_dir)
     return state

@@ -20,6 +20,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from droids.core.errors import DroidError
 from droids.monitoring.alerts import channels as ch
 from droids.monitoring.alerts.mask import Masker, mask_url
 from droids.monitoring.alerts.outbox import MessageRow, Outbox
@@ -55,8 +56,6 @@ class Channels:
             out.masker.add(smtp)
             for name, value in ((c.email_from_env, sender), (c.email_to_env, to)):
                 if not value or "@" not in value:
-                    from droids.core.errors import DroidError
-
                     raise DroidError(f"{name}: expected an e-mail address (needed with {c.smtp_url_env})")
             out.smtp_url, out.email_from = smtp, sender
             out.email_to = [a.strip() for a in to.split(",") if a.strip()]

@@ -1,15 +1,16 @@
-"""`droid monitor ...` end to end in a subprocess: replay through a fake Slack server and a real SMTP
-server, the kill switch and its audit entry, status, report, bad input (exit 2, one line)."""
+"""`droid monitor ...` end to end in a subprocess (slow: CI runs them): replay through a fake Slack
+server and a real SMTP server, the kill switch and its audit entry, status, report, bad input (exit 2, one line)."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.droids.monitoring.support import HEADER, FakeSlack, Mailbox, env_with, es_path, policies_copy, run
+
+pytestmark = pytest.mark.slow  # each test starts `droid` (1.5-3 s); tests/droids/monitoring/test_api.py runs in process
 
 # 1 ES from 5000, one mark a minute: the warning level at 4920, the danger level at 4905
 DANGER = HEADER + es_path([4990, 4960, 4930, 4915, 4904, 4903])
@@ -25,7 +26,6 @@ def _repo(tmp: Path, journal: str, monitoring: str | None = None) -> tuple[Path,
     return repo, policies, path
 
 
-@pytest.mark.slow
 def test_replay_pages_slack_and_email_and_calls_the_kill_switch(tmp_path: Path, slack: FakeSlack,
                                                                 mailbox: Mailbox) -> None:  # fmt: skip
     repo, policies, journal = _repo(tmp_path, DANGER, "breaker: {profile_on_spike: false}\n")
@@ -131,20 +131,17 @@ def test_the_policy_file_is_checked_by_droid_policy_check(tmp_path: Path) -> Non
     assert done.returncode == 2 and "monitoring.yaml:1: latency.p99_ms" in done.stderr
 
 
-def test_the_shipped_policy_is_the_built_in_default() -> None:
-    from droids.monitoring.policy import MonitoringPolicy, load_monitoring_policy
-    from tests.conftest import REPO_ROOT
-
-    shipped, found = load_monitoring_policy(REPO_ROOT / "policies")
-    assert found and shipped == MonitoringPolicy()
-
-
-def test_the_monitor_state_service_answers_through_the_registry(tmp_path: Path) -> None:
-    from droids.core.registry import load_registry
-
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("latency.csv", "ts,on_tick_us\n2026-03-09T10:00:00-04:00,fast\n", "latency.csv: row 2: on_tick_us: expected"),
+        ("latency.csv", "ts,on_tick_us\n2026-03-09 10:00,12\n", "latency.csv: row 2: ts: naive timestamp"),
+        ("risk_events.csv", "ts,kind,rule,symbol,reason\nyesterday,halt,SEN005,,x\n", "risk_events.csv: row 2: ts:"),
+    ],
+    ids=["latency-value", "latency-naive", "risk-ts"],
+)
+def test_a_bad_row_beside_the_journal_is_bad_input(tmp_path: Path, name: str, text: str, says: str) -> None:
     repo, policies, journal = _repo(tmp_path, CALM)
-    service = load_registry().service("monitor-state")
-    assert service is not None
-    state = service(repo, policies, repo / ".droid", journal)
-    assert state["equity"] == pytest.approx(50_100.0) and state["open_alerts"] == [] and "series" not in state
-    shutil.rmtree(repo / ".droid", ignore_errors=True)
+    (repo / name).write_text(text)
+    done = run(["--repo", str(repo), "--policies", str(policies), "monitor", "status", str(journal)], repo, env_with())
+    assert done.returncode == 2 and says in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr

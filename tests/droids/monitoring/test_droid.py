@@ -60,6 +60,7 @@ def _ask_repo(tmp: Path, journal: str | None) -> Path:
     return repo
 
 
+@pytest.mark.slow
 def test_ask_answers_how_close_we_are_with_the_numbers(tmp_path: Path) -> None:
     repo = _ask_repo(tmp_path, HEADER + es_path([4990, 4950, 4915]))
     done = run(["--policies", str(REPO_ROOT / "policies"), "ask", "how close are we to the drawdown limit?"], repo,
@@ -70,6 +71,17 @@ def test_ask_answers_how_close_we_are_with_the_numbers(tmp_path: Path) -> None:
     assert "equity $45,750.00 is $750.00 above the trailing drawdown threshold $45,000.00" in text
     assert "drawdown 85.0% of the allowed drawdown; at the warning level" in text
     assert "MON001" in text
+
+
+def test_the_check_answers_with_the_numbers_and_reports_open_episodes(tmp_path: Path) -> None:
+    repo = _ask_repo(tmp_path, HEADER + es_path([4990, 4950, 4915]))
+    task = Task(mode="ask", profile="ask", request="how close are we to the drawdown limit?", repo=repo,
+                policies=REPO_ROOT / "policies", targets=Targets(kind="tree"))  # fmt: skip
+    outcome = account_check.run(task, DroidContext(state_dir=repo / ".droid"))
+    assert outcome.answer is not None and "equity $45,750.00 is $750.00 above" in outcome.answer
+    assert sorted(f.rule for f in outcome.findings) == ["MON001", "MON003"]
+    assert {f.path for f in outcome.findings} == {".droid/sim/run1/journal.csv"}
+    assert outcome.metrics["monitoring"]["distance_to_threshold"] == 750.0
 
 
 def test_ask_without_a_journal_says_so_in_one_line(tmp_path: Path) -> None:
