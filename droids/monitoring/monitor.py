@@ -47,14 +47,14 @@ class Monitor:
     book: TradeBook = field(init=False)
     episodes: Episodes = field(init=False)
     state: LiveState = field(init=False)
-    detectors: list[Any] = field(init=False)
+    detectors: dict[str, Any] = field(init=False)  # rule id -> its detector
     decided: int = 0
 
     def __post_init__(self) -> None:
         self.tracker = AccountTracker(self.apex)
         self.book = TradeBook(self.apex.instruments)
         warn, danger = self.tracker.warn_at, self.tracker.danger_at
-        self.detectors = [m.detector(self.policy, warn, danger) for m in MODULES]
+        self.detectors = {m.RULE.id: m.detector(self.policy, warn, danger) for m in MODULES}
         self.episodes = Episodes(self.policy, self.scope)
         self.state = LiveState(
             journal=self.journal_name,
@@ -77,13 +77,17 @@ class Monitor:
     ) -> list[tuple[Signal, AlertRow]]:
         read_at = time.perf_counter() if read_at is None else read_at
         chunk = self.tracker.feed(journal) if journal is not None and len(journal) else None
-        trades, spans = self.book.feed(chunk) if chunk is not None else (None, None)
         if clock_us is None:
             clock_us = int(chunk.ts_us[-1]) if chunk is not None else (self.state.last_ts_us or 0)
+        # the danger level first: the kill switch waits for nothing else (trades, other rules, pages)
+        danger = self.detectors["MON002"].feed(View(chunk, None, None, clock_us))
+        kills = self._kill(danger, read_at)
+        trades, spans = self.book.feed(chunk) if chunk is not None else (None, None)
         view = View(chunk, trades, spans, clock_us, latency, degrades)
-        signals = [s for d in self.detectors for s in d.feed(view)]
+        signals = danger + [s for rule, d in self.detectors.items() if rule != "MON002" for s in d.feed(view)]
         decided = self.episodes.decide(signals) if signals else []
-        extra = self._breaker(decided, read_at)
+        extra = self._profiles(decided)
+        extra.update({row.id: kills[id(s)] for s, row in decided if id(s) in kills})
         if decided and self.outbox is not None:
             targets = {
                 name: self.channels.target(name)
@@ -100,20 +104,25 @@ class Monitor:
     def tick(self, clock_us: int) -> list[tuple[Signal, AlertRow]]:
         return self.feed(None, clock_us=clock_us)
 
-    def _breaker(self, decided: list[tuple[Signal, AlertRow]], read_at: float) -> dict[str, str]:
-        extra: dict[str, str] = {}
-        if self.breaker is None:
-            return extra
-        b = self.policy.breaker
-        for s, row in decided:
-            if s.rule == "MON002" and s.firing and b.kill_at_danger:
+    def _kill(self, danger: list[Signal], read_at: float) -> dict[int, str]:
+        """Call the kill switch at a danger crossing; the line its page carries, by signal."""
+        out: dict[int, str] = {}
+        if self.breaker is None or not self.policy.breaker.kill_at_danger:
+            return out
+        for s in danger:
+            if s.firing:
                 trip = self.breaker.on_danger(s, read_at)
                 if trip is not None:
                     seq = f", audit entry {trip.audit_seq}" if trip.audit_seq is not None else ""
-                    extra[row.id] = (
-                        f"kill switch called ({trip.target}) {trip.latency_ms:.1f} ms after the crossing{seq}"
-                    )
-            if s.rule == "MON008" and s.firing and row.paged and b.profile_on_spike:
+                    out[id(s)] = f"kill switch called ({trip.target}) {trip.latency_ms:.1f} ms after the crossing{seq}"
+        return out
+
+    def _profiles(self, decided: list[tuple[Signal, AlertRow]]) -> dict[str, str]:
+        extra: dict[str, str] = {}
+        if self.breaker is None or not self.policy.breaker.profile_on_spike:
+            return extra
+        for s, row in decided:
+            if s.rule == "MON008" and s.firing and row.paged:
                 where = self.breaker.on_spike(s)
                 if where is not None:
                     extra[row.id] = f"profile of the OnTick pipeline (performance droid): {where}"
@@ -139,7 +148,7 @@ class Monitor:
             {"rule": s.rule, "subject": s.subject, "since_us": s.ts_us, "message": s.message}
             for s in self.episodes.open_alerts()
         ]
-        p99 = getattr(self.detectors[4], "p99_us", None)
+        p99 = getattr(self.detectors["MON005"], "p99_us", None)
         st.latency_p99_ms = None if p99 is None else round(p99 / 1000, 3)
         if self.outbox is not None and decided:
             st.outbox = self.outbox.counts()
