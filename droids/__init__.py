@@ -18,6 +18,7 @@ BUILTIN = (
     "droids.security_compliance",
     "droids.performance_optimizer",
     "droids.devops",
+    "droids.monitoring",
 )
 
 

@@ -99,3 +99,11 @@ def sri_sha512(seed: int = 0) -> str:
 
 def a_uuid(seed: int = 0) -> str:
     return str(uuid.UUID(int=_rng("uuid", seed).getrandbits(128), version=4))
+
+
+def slack_webhook_path(seed: int = 0) -> str:
+    """The secret part of a Slack incoming-webhook URL: /services/T.../B.../<24 characters>."""
+    rng = _rng("slack", seed)
+    team = "T" + _distinct(rng, string.ascii_uppercase + string.digits, 10)
+    bot = "B" + _distinct(rng, string.ascii_uppercase + string.digits, 10)
+    return f"/services/{team}/{bot}/{_distinct(rng, _ALNUM, 24)}"

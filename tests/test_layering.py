@@ -19,6 +19,10 @@ HEAVY = (
     "pyarrow",
     "check_jsonschema",
     "jsonschema",
+    "apprise",
+    "aiosmtpd",
+    "prometheus_client",
+    "numpy",
 )
 
 
@@ -30,7 +34,7 @@ def test_import_contracts_hold() -> None:
     assert "0 broken" in proc.stdout
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["list"], ["rules"], ["gate", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["list"], ["rules"], ["gate", "--help"], ["monitor", "--help"]])
 def test_fast_commands_import_nothing_heavy(argv: list[str]) -> None:
     code = (
         "import sys\n"

@@ -18,4 +18,5 @@ MANIFEST = Manifest(
             "droids.performance_optimizer.policy:check_perf_policy",
         ),
     ),
+    services={"profile": "droids.performance_optimizer.api:profile"},
 )
