@@ -11,7 +11,7 @@ It fires only when both hold in every run (at least `runs.min`, default 3). A sl
 run hits (a flush, a rebuilt cache, a collection of many objects) fires at any load; a call that the
 operating system descheduled does not, because in the same run the no-op is descheduled just as
 long. A single maximum never decides: on a shared machine one run's maximum is whichever time slice
-another process took (tests/benchmarks/README.md has the figures at two loads).
+another process took (tests/benchmarks/README.md has the figures at loads 5 to 11).
 
 Without a calibration (`worst_case.calibration: null`, or a suite without that benchmark) the rule
 is every run over the limit, with at least two runs (one run's maximum alone is not judged; the
