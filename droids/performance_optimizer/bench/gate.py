@@ -25,7 +25,7 @@ from droids.core import git
 from droids.core.models import Finding
 from droids.performance_optimizer.bench import store, verdict
 from droids.performance_optimizer.bench.judge import Reference, StageJudgement, judge
-from droids.performance_optimizer.bench.results import read_benchmark_json, stage_figures
+from droids.performance_optimizer.bench.results import calibration_figures, read_benchmark_json, stage_figures
 from droids.performance_optimizer.bench.runner import SuiteRun
 from droids.performance_optimizer.bench.session import Measurement, measure
 from droids.performance_optimizer.budget.common import Place
@@ -137,8 +137,11 @@ def _base_reference(
 
 
 def from_json(path: Path, policy: PerfPolicy, index: int) -> SuiteRun:
-    figures = stage_figures(read_benchmark_json(path), policy.stages, str(path))
-    return SuiteRun("head", index, "ok", 0.0, None, figures=figures)
+    data = read_benchmark_json(path)
+    figures = stage_figures(data, policy.stages, str(path))
+    name = policy.worst_case.calibration
+    timer = calibration_figures(data, name, str(path)) if name else None
+    return SuiteRun("head", index, "ok", 0.0, None, figures=figures, calibration=timer)
 
 
 def new_runs_dir(state_dir: Path) -> Path:
@@ -178,12 +181,14 @@ def _metrics(result: BudgetRun) -> dict[str, Any]:
         "runs": len(result.head_runs),
         "reference": result.reference.label,
         "outcome": result.failure.outcome if result.failure else "ok",
+        "calibration_max_runs": [round(r.calibration.max_us, 3) if r.calibration else None for r in result.head_runs],
         "stages": {
             j.stage: {
                 "budget_p99_us": j.budget_us,
                 "p50_us": round(j.p50.estimate, 3),
                 "p99_us": round(j.p99.estimate, 3),
                 "max_us": round(j.max.estimate, 3),
+                "max_runs": [round(m, 3) for m in j.max_runs],
                 "p99_runs": [round(r.figures[j.stage].p99_us, 3) for r in result.head_runs],
                 "vs_reference": {s: round(c.estimate, 4) for s, c in j.comparisons.items()},
             }

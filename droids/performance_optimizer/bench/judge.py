@@ -1,9 +1,10 @@
 """From runs of the suite to a judgement per stage: budget, worst case, regression, and how sure.
 
 For each stage of perf.yaml, over the head's runs: the median p50, p99 and max with bootstrap
-intervals; against the reference (paired base runs or stored baseline runs) a comparison of p50 and
-of p99. `unsure` says whether another run could change a verdict: a p99 interval that straddles the
-budget, or a comparison whose estimate is beyond the tolerance while its interval is not.
+intervals, and each run's max next to the same run's timer calibration max (PERF011 judges those);
+against the reference (paired base runs or stored baseline runs) a comparison of p50 and of p99.
+`unsure` says whether another run could change a verdict: a p99 interval that straddles the budget,
+or a comparison whose estimate is beyond the tolerance while its interval is not.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ class StageJudgement:
     p50: Interval
     p99: Interval
     max: Interval
+    max_runs: tuple[float, ...] = ()  # each head run's slowest call, in run order
+    # The timer calibration's max in the same runs (None: not every run has one), its benchmark
+    # (None: perf.yaml worst_case.calibration is off) and how far beyond it a max must be.
+    calibration_max_runs: tuple[float, ...] | None = None
+    calibration: str | None = None
+    noise_factor: float = 2.0
     reference_median: dict[str, float] = field(default_factory=dict)
     comparisons: dict[str, Comparison] = field(default_factory=dict)
 
@@ -45,15 +52,13 @@ class StageJudgement:
     def budget_unsure(self) -> bool:
         return self.p99.low <= self.budget_us < self.p99.high
 
-    @property
-    def worst_case_over(self) -> bool:
-        return self.max.estimate > self.worst_limit_us
-
 
 def judge(
     head: list[SuiteRun], base: list[SuiteRun], reference: Reference, policy: PerfPolicy, budgets: BudgetsPolicy
 ) -> list[StageJudgement]:
     reg = policy.regression
+    timers = [r.calibration for r in head]
+    timer = tuple(t.max_us for t in timers if t) if timers and all(timers) else None
     out = []
     for stage, spec in policy.stages.items():
         figures = [r.figures[stage] for r in head]
@@ -70,6 +75,10 @@ def judge(
             p50=interval([f.p50_us for f in figures]),
             p99=interval([f.p99_us for f in figures]),
             max=interval([f.max_us for f in figures]),
+            max_runs=tuple(f.max_us for f in figures),
+            calibration_max_runs=timer,
+            calibration=policy.worst_case.calibration,
+            noise_factor=policy.worst_case.noise_factor,
         )
         for statistic in reg.statistics:
             ref_values = _reference_values(stage, statistic, base, reference)

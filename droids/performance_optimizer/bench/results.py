@@ -3,7 +3,8 @@
 The benchmark suite times each call one by one and stores the percentiles in each benchmark's
 `extra_info` (`p50_us`, `p99_us`, `max_us`, optional `n`), next to pytest-benchmark's own
 statistics (which are per round of several calls, so they cannot give a per-call p99). A stage of
-perf.yaml names the benchmark test that measures it (a parametrized test matches as `name[...]`).
+perf.yaml names the benchmark test that measures it (a parametrized test matches as `name[...]`);
+the timer calibration (perf.yaml worst_case.calibration) stores the same figures for a no-op call.
 Every problem is a `DroidError` naming the file, the benchmark and the key.
 """
 
@@ -76,19 +77,30 @@ def stage_figures(
                 f"{display}: no benchmark named {spec.benchmark!r} for stage {stage!r} (perf.yaml "
                 f"stages.{stage}.benchmark); the file has: {found}"
             )
-        i = matches[0]
-        extra = entries[i].get("extra_info")
-        where = f"{display}: benchmarks[{i}] ({names[i]}).extra_info"
-        if not isinstance(extra, dict):
-            raise DroidError(f"{where}: missing; the suite must store p50_us, p99_us and max_us per stage")
-        figures = StageFigures.from_dict(extra, where)
-        if not figures.p50_us <= figures.p99_us * (1 + 1e-9) <= figures.max_us * (1 + 1e-9):
-            raise DroidError(
-                f"{where}: expected p50_us <= p99_us <= max_us, "
-                f"got {figures.p50_us}, {figures.p99_us}, {figures.max_us}"
-            )
-        out[stage] = figures
+        out[stage] = _figures(entries, matches[0], names, display)
     return out
+
+
+def calibration_figures(data: Mapping[str, Any], benchmark: str, display: str) -> StageFigures | None:
+    """The figures of the timer calibration benchmark (perf.yaml worst_case.calibration), None when the
+    suite has no such benchmark; present but incomplete is an error like a stage's."""
+    entries = data["benchmarks"]
+    names = [e.get("name") if isinstance(e, dict) else None for e in entries]
+    matches = [i for i, n in enumerate(names) if isinstance(n, str) and _matches(n, benchmark)]
+    return _figures(entries, matches[0], names, display) if matches else None
+
+
+def _figures(entries: list[Any], i: int, names: list[Any], display: str) -> StageFigures:
+    extra = entries[i].get("extra_info")
+    where = f"{display}: benchmarks[{i}] ({names[i]}).extra_info"
+    if not isinstance(extra, dict):
+        raise DroidError(f"{where}: missing; the suite must store p50_us, p99_us and max_us per stage")
+    figures = StageFigures.from_dict(extra, where)
+    if not figures.p50_us <= figures.p99_us * (1 + 1e-9) <= figures.max_us * (1 + 1e-9):
+        raise DroidError(
+            f"{where}: expected p50_us <= p99_us <= max_us, got {figures.p50_us}, {figures.p99_us}, {figures.max_us}"
+        )
+    return figures
 
 
 def _matches(name: str, benchmark: str) -> bool:

@@ -23,7 +23,12 @@ from pathlib import Path
 from typing import Literal
 
 from droids.core.errors import DroidError
-from droids.performance_optimizer.bench.results import StageFigures, read_benchmark_json, stage_figures
+from droids.performance_optimizer.bench.results import (
+    StageFigures,
+    calibration_figures,
+    read_benchmark_json,
+    stage_figures,
+)
 from droids.performance_optimizer.policy import BenchmarkSpec, StageSpec
 
 Outcome = Literal["ok", "failed", "timeout"]
@@ -39,12 +44,15 @@ class SuiteRun:
     duration_s: float
     load: float | None  # 1-minute load average when the run started
     figures: dict[str, StageFigures] = field(default_factory=dict)
+    calibration: StageFigures | None = None  # the no-op timed like the stages: this run's timer noise
     detail: str = ""  # why a run failed: pytest's summary lines or the time limit
     log: Path | None = None
 
 
-def command(spec: BenchmarkSpec, stages: Mapping[str, StageSpec], json_out: Path) -> list[str]:
-    selection = " or ".join(dict.fromkeys(s.benchmark for s in stages.values()))
+def command(
+    spec: BenchmarkSpec, stages: Mapping[str, StageSpec], json_out: Path, calibration: str | None = None
+) -> list[str]:
+    selection = " or ".join(dict.fromkeys([*(s.benchmark for s in stages.values()), *filter(None, [calibration])]))
     plugins = [arg for p in spec.plugins for arg in ("-p", p)]
     return [
         sys.executable,
@@ -72,7 +80,10 @@ def run_suite(
     tree: str,
     index: int,
     timeout_s: float,
+    calibration: str | None = None,
 ) -> SuiteRun:
+    """`calibration`: the timer calibration benchmark to run and read too (perf.yaml
+    worst_case.calibration); the run's `calibration` is None when the suite has no such test."""
     if not (tree_root / spec.path).is_file():
         raise DroidError(f"perf.yaml: benchmark.path: {spec.path} is not a file in {tree_root}")
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -89,7 +100,7 @@ def run_suite(
     started = time.perf_counter()
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            command(spec, stages, json_out),
+            command(spec, stages, json_out, calibration),
             cwd=tree_root,
             env=env,
             stdout=out,
@@ -123,8 +134,10 @@ def run_suite(
             f"in perf.yaml benchmark.plugins? (log: {log})"
         )
     display = f"{spec.path} ({tree} run {index}) JSON {json_out}"
-    figures = stage_figures(read_benchmark_json(json_out), stages, display, optional=tree == "base")
-    return SuiteRun(tree, index, "ok", duration, load, figures=figures, log=log)
+    data = read_benchmark_json(json_out)
+    figures = stage_figures(data, stages, display, optional=tree == "base")
+    timer = calibration_figures(data, calibration, display) if calibration else None
+    return SuiteRun(tree, index, "ok", duration, load, figures=figures, calibration=timer, log=log)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -99,6 +99,7 @@ def _run(root: Path, policy: PerfPolicy, work_dir: Path, side: str, index: int, 
             tree=side,
             index=index,
             timeout_s=policy.benchmark.timeout_s,
+            calibration=policy.worst_case.calibration if side == "head" else None,  # only the head is judged
         )
     except DroidError as exc:
         if side == "head":

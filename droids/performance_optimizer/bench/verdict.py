@@ -43,6 +43,12 @@ def answer(
             f"- {j.stage}: p99 {us(j.p99.estimate)} ({spread(j.p99)}) vs budget {us(j.budget_us)}: {status} "
             f"({j.p99.estimate / j.budget_us:.1%} of it); p50 {us(j.p50.estimate)}, max {us(j.max.estimate)}"
         )
+    timer = judgements[0].calibration_max_runs if judgements else None
+    if timer is not None:
+        lines.append(
+            f"- timer calibration ({judgements[0].calibration}, a no-op timed the same way: the machine's scheduling "
+            f"noise): max per run {perf011_worst_case.per_run(timer)}"
+        )
     if reference.kind == "none":
         lines.append("No reference to compare with: no --base and no stored baseline (`droid perf baseline`).")
     for j in judgements:
@@ -56,4 +62,9 @@ def answer(
     else:
         lines.append("In short: fast enough: every stage is within its budget and no regression is confirmed.")
     lines += [f"Note: {note}" for note in notes]
+    if any(not perf011_worst_case.judged(j) for j in judgements):
+        lines.append(
+            "Note: worst case (PERF011) not judged: one run and no timer calibration (perf.yaml "
+            "worst_case.calibration); a single maximum says more about the machine's load than about the code"
+        )
     return "\n".join(lines)

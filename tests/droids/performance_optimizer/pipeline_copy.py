@@ -1,5 +1,6 @@
 """A throw-away repository holding a copy of the trading core, its policies and a small benchmark
-suite, and the edits the performance droid must catch: a slow step and a leak in Engine.on_tick.
+suite, and the edits the performance droid must catch in Engine.on_tick: a slow step, a periodic
+stall, a leak.
 
 Edits are made to the copy's source text at a stated anchor; if the pipeline changes so that an
 anchor is gone, the edit fails loudly instead of silently measuring the unchanged pipeline.
@@ -56,6 +57,16 @@ def edit_on_tick(repo: Path, inserted: str) -> None:
 def add_slow_step(repo: Path, micros: int) -> None:
     """A busy loop of `micros` microseconds on every tick (a sleep would yield the CPU: not the point)."""
     edit_on_tick(repo, f"        while perf_counter_ns() - t0 < {micros * 1000}:\n            pass\n")
+
+
+def add_periodic_stall(repo: Path, every: int, micros: int) -> None:
+    """A busy loop of `micros` microseconds on one tick in `every`: a slow path every run hits."""
+    edit_on_tick(
+        repo,
+        f"        if self.ticks % {every} == 0:\n"
+        f"            while perf_counter_ns() - t0 < {micros * 1000}:\n"
+        "                pass\n",
+    )
 
 
 def add_leak(repo: Path) -> None:

@@ -58,6 +58,12 @@ def _with(key: str, value: object) -> dict:
     return data
 
 
+def _with_calibration(extra_info: object) -> dict:
+    data = json.loads(json.dumps(GOOD))
+    data["benchmarks"].append({"name": "test_timer_calibration", "extra_info": extra_info})
+    return data
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -70,6 +76,11 @@ def _with(key: str, value: object) -> dict:
         (_with("max_us", "fast"), r"extra_info\.max_us: expected a number of microseconds >= 0, got 'fast'"),
         (_with("p99_us", 400.0), r"expected p50_us <= p99_us <= max_us, got 20\.0, 400\.0, 300\.0"),
         (_with("n", 0), r"extra_info\.n: expected a positive number of timed calls, got 0"),
+        (
+            _with_calibration({"p50_us": 0.07, "p99_us": 0.13}),
+            r"benchmarks\[2\] \(test_timer_calibration\)\.extra_info\.max_us: expected a number of microseconds",
+        ),
+        (_with_calibration(None), r"benchmarks\[2\] \(test_timer_calibration\)\.extra_info: missing"),
     ],
     ids=[
         "missing",
@@ -81,6 +92,8 @@ def _with(key: str, value: object) -> dict:
         "text",
         "unordered",
         "n0",
+        "calibration-without-max",
+        "calibration-without-figures",
     ],
 )
 def test_bad_benchmark_json(repo: Path, tmp_path: Path, content: object, message: str) -> None:
@@ -139,8 +152,16 @@ def test_a_bad_budgets_yaml_is_bad_input(repo: Path, tmp_path: Path, edit: tuple
             "version: 1\nbenchmark: {timeout_s: 0}\n",
             r"perf\.yaml:2: benchmark\.timeout_s: Input should be greater than 0",
         ),
+        (
+            "version: 1\nworst_case: {noise_factor: 0.5}\n",
+            r"perf\.yaml:2: worst_case\.noise_factor: Input should be greater than or equal to 1",
+        ),
+        (
+            "version: 1\nworst_case: {calibration: ''}\n",
+            r"perf\.yaml:2: worst_case\.calibration: String should have at least 1 character",
+        ),
     ],
-    ids=["unknown-budget", "runs-order", "statistic", "timeout"],
+    ids=["unknown-budget", "runs-order", "statistic", "timeout", "noise-factor", "empty-calibration"],
 )
 def test_a_bad_perf_yaml_is_bad_input(repo: Path, tmp_path: Path, perf_yaml: str, message: str) -> None:
     (repo / "policies" / "perf.yaml").write_text(perf_yaml)

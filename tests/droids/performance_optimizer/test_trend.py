@@ -21,6 +21,8 @@ def _bench_json(tmp_path: Path, name: str, on_tick_p99: float) -> Path:
                 "extra_info": {"p50_us": 20.0, "p99_us": on_tick_p99, "max_us": 120_000.0},
             },
             {"name": "test_onnx_inference", "extra_info": {"p50_us": 7.0, "p99_us": 12.0, "max_us": 110.0}},
+            # a quiet machine: the on_tick max of 120 ms is the code's (PERF011), not noise
+            {"name": "test_timer_calibration", "extra_info": {"p50_us": 0.07, "p99_us": 0.1, "max_us": 300.0}},
         ]
     }
     path = tmp_path / name
