@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 BUILTIN = (
     "droids.security_compliance",
     "droids.performance_optimizer",
+    "droids.data_pipeline",
 )
 
 

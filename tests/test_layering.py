@@ -10,7 +10,10 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-HEAVY = ("langgraph", "anthropic", "bandit", "onnxruntime", "detect_secrets", "pyarrow")
+HEAVY = (
+    "langgraph", "anthropic", "bandit", "onnxruntime", "detect_secrets", "pyarrow", "pandas",
+    "pandas_market_calendars", "exchange_calendars", "httpx",
+)  # fmt: skip
 
 
 def test_import_contracts_hold() -> None:

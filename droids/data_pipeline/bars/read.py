@@ -220,9 +220,7 @@ def _split(f: BarFile, batch: pa.RecordBatch, row0: int) -> Iterator[BarBatch]:
     codes = coded.indices.to_numpy()
     for k, name in enumerate(names):
         idx = np.flatnonzero(codes == k)
-        yield BarBatch(
-            str(name).strip(), ts[idx], rows=rows[idx], **{c: v[idx] for c, v in values.items()}
-        )
+        yield BarBatch(str(name).strip(), ts[idx], rows=rows[idx], **{c: v[idx] for c, v in values.items()})
 
 
 def _first_line(exc: BaseException) -> str:

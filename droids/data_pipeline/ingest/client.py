@@ -129,7 +129,9 @@ class TwelveDataClient:
             if code in NO_DATA_CODES or (code == 400 and "no data is available" in message.lower()):
                 raise NoData(message)
             raise TwelveDataError(code, self._refusal(code, message))
-        raise TwelveDataError(code, redact(f"Twelve Data: gave up after {r.max_attempts} attempts; last: {last}", self.key))
+        raise TwelveDataError(
+            code, redact(f"Twelve Data: gave up after {r.max_attempts} attempts; last: {last}", self.key)
+        )
 
     def _refusal(self, code: int, message: str) -> str:
         why = {

@@ -28,7 +28,7 @@ from droids.data_pipeline.ingest.client import TwelveDataClient
 from droids.data_pipeline.ingest.fetch import Fetched, fetch_range
 from droids.data_pipeline.names import iso_utc
 from droids.data_pipeline.policy import DataPolicy
-from droids.data_pipeline.symbols import SymbolSpec, Symbols
+from droids.data_pipeline.symbols import Symbols, SymbolSpec
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -242,6 +242,8 @@ def _validate(repo: Path, policies: Path, policy: DataPolicy, catalog: Path, rep
     scanner = Scanner(policy, Symbols(policy, policies), now_ns)
     for rel in report.partitions:
         path = catalog / rel
-        scanner.scan(BarFile(display(path, repo), path), step=interval_ns(report.interval), ranges=layout.coverage_of(path))
+        scanner.scan(
+            BarFile(display(path, repo), path), step=interval_ns(report.interval), ranges=layout.coverage_of(path)
+        )
     report.findings = scanner.result.findings
     report.notes += scanner.result.notes

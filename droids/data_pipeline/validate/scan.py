@@ -40,7 +40,7 @@ from droids.data_pipeline.validate.context import BatchContext
 
 if TYPE_CHECKING:
     from droids.data_pipeline.policy import DataPolicy
-    from droids.data_pipeline.symbols import SymbolSpec, Symbols
+    from droids.data_pipeline.symbols import Symbols, SymbolSpec
 
 BAR_RULES = (
     data001_out_of_order,
@@ -51,7 +51,7 @@ BAR_RULES = (
     data006_negative_volume,
     data008_not_finite,
 )
-RULES = (*(m.RULE for m in BAR_RULES), data007.RULE, data010.RULE, data012.RULE)
+RULES = tuple(sorted((*(m.RULE for m in BAR_RULES), data007.RULE, data010.RULE, data012.RULE), key=lambda r: r.id))
 HOUR_NS = 3_600_000_000_000
 
 
@@ -205,7 +205,9 @@ class Scanner:
             )
         if step is None or HOUR_NS % step:
             why = "unknown bar spacing" if step is None else f"{interval_of_ns(step) or f'{step // 10**9} s'} bars"
-            res.notes.append(f"DATA010 not judged for {name} in {f.display}: {why} (judged for bars that divide an hour)")
+            res.notes.append(
+                f"DATA010 not judged for {name} in {f.display}: {why} (judged for bars that divide an hour)"
+            )
             return
         gaps = track.gaps
         assert gaps is not None

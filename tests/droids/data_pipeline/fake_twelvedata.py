@@ -79,7 +79,7 @@ class FakeTwelveData:
             def log_message(self, *args: object) -> None:  # quiet
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 status, body = fake.answer(parts.path, params, self.headers.get("Authorization", ""))
@@ -128,7 +128,9 @@ class FakeTwelveData:
         if interval not in INTERVALS:
             return _error(400, "**interval** is not specified or has an invalid value")
         if symbol not in self.series:
-            return _error(400, f"**symbol** not found: {symbol}. Please specify it correctly according to API Documentation.")
+            return _error(
+                400, f"**symbol** not found: {symbol}. Please specify it correctly according to API Documentation."
+            )
         tz = p.get("timezone", "Exchange")
         zone = self.exchange_tz if tz in ("Exchange", "exchange") else tz
         try:
@@ -149,8 +151,14 @@ class FakeTwelveData:
         local = pd.DatetimeIndex(ts[idx]).tz_localize("UTC").tz_convert(zone).tz_localize(None)
         stamps = np.datetime_as_string(local.values, unit="s")
         values = [
-            {"datetime": d.replace("T", " "), "open": f"{o:.5f}", "high": f"{h:.5f}", "low": f"{lw:.5f}",
-             "close": f"{c:.5f}", "volume": str(int(v))}  # fmt: skip
+            {
+                "datetime": d.replace("T", " "),
+                "open": f"{o:.5f}",
+                "high": f"{h:.5f}",
+                "low": f"{lw:.5f}",
+                "close": f"{c:.5f}",
+                "volume": str(int(v)),
+            }  # fmt: skip
             for d, o, h, lw, c, v in zip(
                 stamps.tolist(), *(s[k][idx].tolist() for k in ("open", "high", "low", "close", "volume")), strict=True
             )
