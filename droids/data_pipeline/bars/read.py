@@ -147,8 +147,11 @@ def _locate_bad_row(f: BarFile, header: list[str], start: int) -> str | None:
     """The first bad cell at or after data row `start`, found with Python's own parsers (slow path,
     only after pyarrow refused a block): 'file:line N: column: what was expected'."""
     text = f.data.decode("utf-8-sig", "replace") if f.data is not None else None
-    fh = io.StringIO(text) if text is not None else Path(f.path or f.display).open(encoding="utf-8-sig", newline="")
-    with fh:
+    with (
+        io.StringIO(text)
+        if text is not None
+        else Path(f.path or f.display).open(encoding="utf-8-sig", newline="") as fh
+    ):
         reader = csv.reader(fh)
         next(reader, None)
         index = {name: i for i, name in enumerate(header)}

@@ -12,6 +12,7 @@ the cross-check was not done.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -114,8 +115,10 @@ def _build(pmc_name: str, xcals_name: str, tz: str, y0: int, y1: int) -> Calenda
     import numpy as np
 
     start, end = date(y0 - 1, 12, 24), date(y1 + 1, 1, 7)
-    pmc, pmc_err = _pmc_days(pmc_name, start, end)
-    xc, xc_err = _xcals_days(xcals_name, start, end)
+    with warnings.catch_warnings():  # pandas 3 deprecations raised inside the calendar libraries, not ours
+        warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
+        pmc, pmc_err = _pmc_days(pmc_name, start, end)
+        xc, xc_err = _xcals_days(xcals_name, start, end)
     name = f"{pmc_name}+{xcals_name}"
     note = None
     if pmc is None and xc is None:

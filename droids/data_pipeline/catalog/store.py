@@ -49,7 +49,7 @@ def write_partition(
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
-        os.replace(tmp, path)
+        tmp.replace(path)  # atomic rename on POSIX
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

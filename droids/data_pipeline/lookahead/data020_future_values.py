@@ -25,7 +25,10 @@ RULE = RuleSpec(
     severity=Severity.HIGH,
     title="Future values pulled back",
     description=__doc__ or "",
-    fix="Shift by n >= 0, forward fill, or compute the value when it becomes known; keep look-ahead labels out of features.",
+    fix=(
+        "Shift by n >= 0, forward fill, or compute the value when it becomes known; "
+        "keep look-ahead labels out of features."
+    ),
 )
 
 

@@ -59,9 +59,10 @@ def _own_stat(src: Source, left: ast.expr, right: ast.expr) -> str | None:
         if isinstance(f, ast.Attribute) and f.attr in _STATS and not node.args and ast.dump(f.value) == target:
             return f.attr
         name = src.qualified(f)
-        if name.startswith(("numpy.", "np.")) and name.rsplit(".", 1)[-1] in _STATS and node.args:
-            if ast.dump(node.args[0]) == target and not _windowed(node.args[0]):
-                return name.rsplit(".", 1)[-1]
+        stat = name.rsplit(".", 1)[-1]
+        numpy_stat = name.startswith(("numpy.", "np.")) and stat in _STATS and bool(node.args)
+        if numpy_stat and ast.dump(node.args[0]) == target and not _windowed(node.args[0]):
+            return stat
     return None
 
 

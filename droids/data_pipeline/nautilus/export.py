@@ -71,8 +71,6 @@ def _stamp(ns: int) -> str:
 
 
 def export_nautilus(catalog: Path, out: Path, policy: DataPolicy, policies: Path) -> ExportReport:
-    import os
-
     symbols = Symbols(policy, policies)
     report = ExportReport(str(out))
     groups: dict[tuple[str, str], list] = {}
@@ -95,7 +93,7 @@ def export_nautilus(catalog: Path, out: Path, policy: DataPolicy, policies: Path
             import pyarrow.parquet as pq
 
             pq.write_table(table, tmp, compression="snappy", row_group_size=5000)
-            os.replace(tmp, path)
+            tmp.replace(path)
             report.files.append(path.relative_to(out).as_posix())
             report.bars += table.num_rows
     return report

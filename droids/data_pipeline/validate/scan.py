@@ -233,7 +233,8 @@ class Scanner:
         res.counts[data010.RULE.id] += gaps.count
         if gaps.count > len(gaps.gaps):
             res.notes.append(
-                f"DATA010: {gaps.count} gaps ({gaps.bars} bars) for {name} in {f.display}, the first {len(gaps.gaps)} listed"
+                f"DATA010: {gaps.count} gaps ({gaps.bars} bars) for {name} in {f.display}, "
+                f"the first {len(gaps.gaps)} listed"
             )
 
     def _disagreements(self, cal: Calendar, first: int, last: int) -> None:

@@ -158,7 +158,7 @@ class FakeTwelveData:
                 "low": f"{lw:.5f}",
                 "close": f"{c:.5f}",
                 "volume": str(int(v)),
-            }  # fmt: skip
+            }
             for d, o, h, lw, c, v in zip(
                 stamps.tolist(), *(s[k][idx].tolist() for k in ("open", "high", "low", "close", "volume")), strict=True
             )
