@@ -16,8 +16,8 @@ from tests.droids.data_pipeline.bars_factory import bars_for, session_minutes
 from tests.droids.data_pipeline.fake_twelvedata import FakeTwelveData
 from tests.secret_values import twelve_data_key
 
-# Thanksgiving week 2025: a holiday early close on Thursday and Friday, then a regular Monday.
-WEEK = (date(2025, 11, 24), date(2025, 12, 1))
+# Thanksgiving week 2025: early closes on Thursday and Friday, then a regular Monday and Tuesday.
+WEEK = (date(2025, 11, 24), date(2025, 12, 2))
 
 
 @pytest.fixture(scope="session")
