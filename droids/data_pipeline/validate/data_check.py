@@ -54,6 +54,8 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     if task.targets.kind == "tree":
         if policy.catalog is None:
             res.notes.append("catalog: none named in policies/data.yaml (catalog:), so no catalog was checked")
+        elif not (task.repo / policy.catalog).is_dir():
+            res.notes.append(f"catalog: {policy.catalog} (policies/data.yaml) does not exist yet; run droid data ingest")
         else:
             check_catalog(scanner, (task.repo / policy.catalog).resolve(), task.repo)
     return CheckOutcome(findings=res.findings, notes=res.notes, metrics=res.metrics())
