@@ -74,6 +74,35 @@ class BarFile:
         return pa.BufferReader(self.data) if self.data is not None else str(self.path)
 
 
+def ts_bounds(f: BarFile) -> tuple[int, int] | None:
+    """First and last `ts` of a Parquet file from its row-group statistics (None: unknown, or a CSV),
+    so the calendar for the whole file is built once before the first batch."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if f.kind != "parquet":
+        return None
+    try:
+        meta = pq.ParquetFile(f.source()).metadata
+        col = meta.schema.to_arrow_schema().get_field_index("ts")
+        stats = [meta.row_group(i).column(col).statistics for i in range(meta.num_row_groups)]
+    except (pa.ArrowException, OSError, ValueError):
+        return None  # the reader names the problem
+    if col < 0 or not stats or any(s is None or not s.has_min_max for s in stats):
+        return None
+    lo, hi = min(s.min for s in stats), max(s.max for s in stats)
+    if not (isinstance(lo, datetime) and isinstance(hi, datetime)):
+        return None
+    return _epoch_ns(lo), _epoch_ns(hi)
+
+
+def _epoch_ns(moment: datetime) -> int:
+    from datetime import UTC
+
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return int(aware.timestamp()) * 1_000_000_000
+
+
 def read_batches(f: BarFile, batch_rows: int) -> Iterator[BarBatch]:
     """Every bar of `f`, batch by batch, one `BarBatch` per symbol of each batch."""
     reader = _parquet_batches(f, batch_rows) if f.kind == "parquet" else _csv_batches(f)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 _NS_DAY = 86_400 * 1_000_000_000
+_NAT = -(2**63)  # NaT as int64
 
 
 @dataclass(frozen=True)
@@ -160,10 +161,6 @@ def _build(pmc_name: str, xcals_name: str, tz: str, y0: int, y1: int) -> Calenda
     )
 
 
-def _ns(value: object) -> int:
-    return int(value.value)  # type: ignore[attr-defined] - a pandas Timestamp
-
-
 def _pmc_days(name: str, start: date, end: date) -> tuple[dict[date, _Day] | None, str | None]:
     try:
         import pandas_market_calendars as mcal
@@ -189,17 +186,21 @@ def _xcals_days(name: str, start: date, end: date) -> tuple[dict[date, _Day] | N
 
 
 def _days(schedule: object, open_col: str, close_col: str) -> dict[date, _Day]:
-    import pandas as pd
-
-    out: dict[date, _Day] = {}
+    """{session date: open, close, breaks} from a library's schedule, column by column (no row loop
+    in pandas: a decade is ~2,500 sessions per library)."""
     cols = schedule.columns  # type: ignore[attr-defined]
-    for day, row in schedule.iterrows():  # type: ignore[attr-defined] - a few hundred rows a year
-        breaks: tuple[tuple[int, int], ...] = ()
-        if "break_start" in cols and pd.notna(row["break_start"]) and pd.notna(row["break_end"]):
-            b0, b1 = _ns(row["break_start"]), _ns(row["break_end"])
-            if b1 > b0:
-                breaks = ((b0, b1),)
-        out[day.date()] = _Day(_ns(row[open_col]), _ns(row[close_col]), breaks)
+
+    def ns_of(col: str) -> list[int | None]:
+        values = schedule[col].dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")  # type: ignore[index]
+        return [None if v == _NAT else int(v) for v in values.astype("int64").tolist()]
+
+    opens, closes = ns_of(open_col), ns_of(close_col)
+    starts = ns_of("break_start") if "break_start" in cols else [None] * len(opens)
+    ends = ns_of("break_end") if "break_end" in cols else [None] * len(opens)
+    out: dict[date, _Day] = {}
+    for day, o, c, b0, b1 in zip(schedule.index.date, opens, closes, starts, ends, strict=True):  # type: ignore[attr-defined]
+        breaks = ((b0, b1),) if b0 is not None and b1 is not None and b1 > b0 else ()
+        out[day] = _Day(o, c, breaks)  # type: ignore[arg-type]
     return out
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from droids.core.errors import DroidError
 from droids.core.models import Finding
-from droids.data_pipeline.bars.read import BarFile, read_batches
+from droids.data_pipeline.bars.read import BarFile, read_batches, ts_bounds
 from droids.data_pipeline.bars.schema import interval_of_ns
 from droids.data_pipeline.calendar import data007_zero_volume_session as data007
 from droids.data_pipeline.calendar import data010_missing_bars as data010
@@ -53,6 +53,8 @@ BAR_RULES = (
 )
 RULES = tuple(sorted((*(m.RULE for m in BAR_RULES), data007.RULE, data010.RULE, data012.RULE), key=lambda r: r.id))
 HOUR_NS = 3_600_000_000_000
+_YEAR_NS = 366 * 86_400 * 1_000_000_000
+_YEARS_AHEAD_NS = 4 * _YEAR_NS
 
 
 @dataclass
@@ -80,6 +82,7 @@ class ScanResult:
     files: int = 0
     check_s: float = 0.0
     read_s: float = 0.0
+    calendar_s: float = 0.0  # building the CME calendars (once per range of years), not counted in check_s
     newest: dict[str, int] = field(default_factory=dict)  # symbol -> newest bar ns
     calendars: dict[str, Calendar] = field(default_factory=dict)  # symbol -> calendar used
     first: dict[str, int] = field(default_factory=dict)
@@ -91,6 +94,7 @@ class ScanResult:
             "data_bars": self.bars,
             "data_check_s": round(self.check_s, 4),
             "data_read_s": round(self.read_s, 4),
+            "data_calendar_s": round(self.calendar_s, 4),
             "data_bars_per_s_checks": round(rate) if rate else None,
         }
 
@@ -102,6 +106,7 @@ class Scanner:
         self.now_ns = now_ns
         self.result = ScanResult()
         self._disagree: dict[date, str] = {}
+        self._calendar_s = 0.0
         self._noted: set[str] = set()
 
     def scan(self, f: BarFile, *, step: int | None = None, ranges: Iterable[tuple[int, int]] = ()) -> None:
@@ -112,6 +117,7 @@ class Scanner:
         v = self.policy.validation
         res = self.result
         res.files += 1
+        bounds = ts_bounds(f)
         t_read = time.perf_counter()
         for bars in read_batches(f, v.batch_rows):
             t0 = time.perf_counter()
@@ -122,6 +128,8 @@ class Scanner:
                 track = tracks[bars.symbol] = Track(spec, step or _infer_step(bars.ts))
                 track.gaps = data010.GapFinder(keep=v.max_listed_per_rule)
                 self._tick_note(spec)
+                if bounds is not None:
+                    track.cal = self._calendar(spec, *bounds)
             ctx = BatchContext(f, bars, track.prev_ts, self.now_ns, int(v.future_tolerance_s * 1e9), track.spec.tick)
             for rule in BAR_RULES:
                 idx, say = rule.find(ctx)
@@ -135,7 +143,8 @@ class Scanner:
             track.prev_ts, track.prev_row = int(bars.ts[-1]), int(bars.rows[-1])
             res.bars += len(bars)
             t_read = time.perf_counter()
-            res.check_s += t_read - t0
+            res.check_s += t_read - t0 - self._calendar_s
+            self._calendar_s = 0.0
         for name, track in tracks.items():
             self._finish(f, name, track, tuple(ranges))
         for rule_id, total in sorted(listed.items()):
@@ -169,11 +178,18 @@ class Scanner:
             track.gaps.feed(ctx, cal.slots(track.step), track.prev_row)
 
     def _calendar(self, spec: SymbolSpec, first: int, last: int) -> Calendar:
+        """The calendar from the year of `first` to a few years past `last` (capped at next year), so a
+        long file builds it a few times, not once a year."""
         p = spec.policy
+        started = time.perf_counter()
+        ahead = min(max(last, first + _YEARS_AHEAD_NS), self.now_ns + _YEAR_NS)
         try:
-            cal = calendar_for(p.calendar, p.xcals, p.exchange_timezone, first, last)
+            cal = calendar_for(p.calendar, p.xcals, p.exchange_timezone, first, max(last, ahead))
         except DroidError as exc:
             raise DroidError(f"policies/data.yaml symbols.{spec.name}: {exc}") from None
+        took = time.perf_counter() - started
+        self._calendar_s += took
+        self.result.calendar_s += took
         if cal.note and cal.note not in self._noted:
             self._noted.add(cal.note)
             self.result.notes.append(cal.note)
