@@ -59,8 +59,12 @@ def load(files: list[Path]) -> list[dict[str, np.ndarray]]:
     out = []
     for f in files:
         t = pq.read_table(f)
-        out.append({"ts": t.column("ts").cast("int64").to_numpy(),
-                    **{c: t.column(c).to_numpy() for c in ("open", "high", "low", "close", "volume")}})  # fmt: skip
+        out.append(
+            {
+                "ts": t.column("ts").cast("int64").to_numpy(),
+                **{c: t.column(c).to_numpy() for c in ("open", "high", "low", "close", "volume")},
+            }
+        )
     return out
 
 
@@ -76,8 +80,16 @@ def ours_bar_rules(series: list[dict[str, np.ndarray]], batch: int = 65_536) -> 
         prev = None
         for a in range(0, len(s["ts"]), batch):
             sl = slice(a, a + batch)
-            b = BarBatch("ES", s["ts"][sl], s["open"][sl], s["high"][sl], s["low"][sl], s["close"][sl],
-                         s["volume"][sl], rows=np.arange(a, a + len(s["ts"][sl])))  # fmt: skip
+            b = BarBatch(
+                "ES",
+                s["ts"][sl],
+                s["open"][sl],
+                s["high"][sl],
+                s["low"][sl],
+                s["close"][sl],
+                s["volume"][sl],
+                rows=np.arange(a, a + len(s["ts"][sl])),
+            )
             ctx = BatchContext(BarFile("x.parquet"), b, prev, now, 0, 0.25)
             for rule in BAR_RULES:
                 hits += len(rule.find(ctx)[0])
@@ -94,8 +106,10 @@ def pandera_schema():
         q = s * 4.0
         return (q - q.round()).abs() <= 1e-6
 
-    price = {c: pa.Column(float, [pa.Check(lambda s: np.isfinite(s)), pa.Check(on_grid)], nullable=False)
-             for c in ("open", "high", "low", "close")}  # fmt: skip
+    price = {
+        c: pa.Column(float, [pa.Check(lambda s: np.isfinite(s)), pa.Check(on_grid)], nullable=False)
+        for c in ("open", "high", "low", "close")
+    }
     return pa.DataFrameSchema(
         {
             "ts": pa.Column("int64", [pa.Check.le(now), pa.Check(lambda s: s.diff().fillna(1) > 0)], nullable=False),
@@ -124,7 +138,9 @@ def peak_mb():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
 """
-CHILD_OURS = PEAK + """
+CHILD_OURS = (
+    PEAK
+    + """
 import json, sys, time
 from pathlib import Path
 from droids.data_pipeline.bars.read import BarFile
@@ -138,10 +154,13 @@ for f in sys.argv[2:]:
     s.scan(BarFile(Path(f).name, Path(f)))
 wall = time.perf_counter() - t
 m = s.result.metrics()
-print(json.dumps({"wall": wall, "check_s": m["data_check_s"], "read_s": m["data_read_s"], "calendar_s": m["data_calendar_s"],
-                  "findings": len(s.result.findings), "bars": m["data_bars"], "peak_mb": peak_mb()}))
+out = {"wall": wall, "check_s": m["data_check_s"], "read_s": m["data_read_s"], "calendar_s": m["data_calendar_s"]}
+print(json.dumps({**out, "findings": len(s.result.findings), "bars": m["data_bars"], "peak_mb": peak_mb()}))
 """
-CHILD_PANDERA = PEAK + """
+)
+CHILD_PANDERA = (
+    PEAK
+    + """
 import json, sys, time
 import pandas as pd
 sys.path.insert(0, sys.argv[1])
@@ -155,11 +174,18 @@ for f in sys.argv[2:]:
     del df
 print(json.dumps({"wall": time.perf_counter() - t, "peak_mb": peak_mb()}))
 """
+)
 
 
 def child(code: str, files: list[Path], first: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code, first, *map(str, files)], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", code, first, *map(str, files)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -189,8 +215,10 @@ def main() -> None:
             ours.append(secs)
         if k < a.pandera_runs:
             pand.append(pandera_run(frames))
-    print(f"per-bar rules, in memory: ours {fmt(ours)} = {n / statistics.median(ours) / 1e6:.1f}M bars/s; "
-          f"pandera {fmt(pand)}; pandera/ours = {statistics.median(pand) / statistics.median(ours):.1f}x")  # fmt: skip
+    print(
+        f"per-bar rules, in memory: ours {fmt(ours)} = {n / statistics.median(ours) / 1e6:.1f}M bars/s; "
+        f"pandera {fmt(pand)}; pandera/ours = {statistics.median(pand) / statistics.median(ours):.1f}x"
+    )
     e2e_ours, e2e_pand = [], []
     for k in range(max(a.runs, a.pandera_runs)):
         if k < a.runs:
@@ -199,13 +227,19 @@ def main() -> None:
             e2e_pand.append(child(CHILD_PANDERA, files, str(ROOT)))
     walls = [r["wall"] for r in e2e_ours]
     checks = [r["check_s"] for r in e2e_ours]
-    print(f"end to end, every rule (streamed): ours {fmt(walls)} (checks {fmt(checks)} = "
-          f"{n / statistics.median(checks) / 1e6:.1f}M bars/s; read {statistics.median(r['read_s'] for r in e2e_ours):.3f} s; "
-          f"calendar {statistics.median(r['calendar_s'] for r in e2e_ours):.3f} s), peak RSS "
-          f"{statistics.median(r['peak_mb'] for r in e2e_ours):.0f} MB, findings {e2e_ours[0]['findings']}")  # fmt: skip
+    print(
+        f"end to end, every rule (streamed): ours {fmt(walls)} (checks {fmt(checks)} = "
+        f"{n / statistics.median(checks) / 1e6:.1f}M bars/s; "
+        f"read {statistics.median(r['read_s'] for r in e2e_ours):.3f} s; "
+        f"calendar {statistics.median(r['calendar_s'] for r in e2e_ours):.3f} s), peak RSS "
+        f"{statistics.median(r['peak_mb'] for r in e2e_ours):.0f} MB, findings {e2e_ours[0]['findings']}"
+    )
     pw = [r["wall"] for r in e2e_pand]
-    print(f"end to end, pandas.read_parquet + pandera: {fmt(pw)}, peak RSS "
-          f"{statistics.median(r['peak_mb'] for r in e2e_pand):.0f} MB; ratio {statistics.median(pw) / statistics.median(walls):.1f}x")  # fmt: skip
+    print(
+        f"end to end, pandas.read_parquet + pandera: {fmt(pw)}, peak RSS "
+        f"{statistics.median(r['peak_mb'] for r in e2e_pand):.0f} MB; "
+        f"ratio {statistics.median(pw) / statistics.median(walls):.1f}x"
+    )
     print(f"load average after: {os.getloadavg()}")
 
 

@@ -87,8 +87,14 @@ def _outliers(ts, cols, policy: Cleaning, tick: float | None, counts: Counter[st
     if o.iqr_k > 0:
         q1, q3 = np.nanpercentile(move[finite], [25, 75])
         width = q3 - q1
-        tests.append(("iqr", ((move < q1 - o.iqr_k * width) | (move > q3 + o.iqr_k * width)) if width > 0 else
-                      np.zeros(len(move), bool)))  # fmt: skip
+        tests.append(
+            (
+                "iqr",
+                ((move < q1 - o.iqr_k * width) | (move > q3 + o.iqr_k * width))
+                if width > 0
+                else np.zeros(len(move), bool),
+            )
+        )
     if o.max_move_ticks > 0 and tick is not None:
         tests.append(("ticks", np.abs(move) > o.max_move_ticks * tick + tick * 1e-6))
     for name, hit in tests:

@@ -25,9 +25,17 @@ class Health:
 
     def as_dict(self) -> dict[str, object]:
         left = self.limit - self.used if self.limit is not None and self.used is not None else None
-        return {"url": self.url, "ok": self.ok, "latency_ms": self.latency_ms, "credits_used": self.used,
-                "credits_limit": self.limit, "credits_left": left, "plan": self.plan, "symbols": self.symbols,
-                "problem": self.problem}  # fmt: skip
+        return {
+            "url": self.url,
+            "ok": self.ok,
+            "latency_ms": self.latency_ms,
+            "credits_used": self.used,
+            "credits_limit": self.limit,
+            "credits_left": left,
+            "plan": self.plan,
+            "symbols": self.symbols,
+            "problem": self.problem,
+        }
 
     def text(self) -> str:
         if self.problem:

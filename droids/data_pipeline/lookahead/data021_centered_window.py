@@ -25,8 +25,10 @@ RULE = RuleSpec(
     description=__doc__ or "",
     fix="Use trailing windows only: rolling(w) without center, lfilter, convolve mode='full' cut to len(x).",
 )
-_CENTRED = {"filtfilt": "filtfilt runs the filter forwards and backwards: each output uses later bars",
-            "savgol_filter": "savgol_filter fits a window centred on each bar"}  # fmt: skip
+_CENTRED = {
+    "filtfilt": "filtfilt runs the filter forwards and backwards: each output uses later bars",
+    "savgol_filter": "savgol_filter fits a window centred on each bar",
+}
 
 
 def check(src: Source) -> Iterator[Hit]:

@@ -33,10 +33,20 @@ def series(n: int, seed: int) -> dict[str, object]:
     mid = (bid + ask) / 2.0
     close = mid * 0.25
     return {
-        "bid": bid, "ask": ask, "bid_size": bid_size, "ask_size": ask_size, "trade_qty": trade,
-        "mid": mid, "price": close, "close": close, "open": np.concatenate(([close[0]], close[:-1])),
-        "high": close + 0.25, "low": close - 0.25, "volume": np.abs(trade).astype(float), "x": close,
-    }  # fmt: skip
+        "bid": bid,
+        "ask": ask,
+        "bid_size": bid_size,
+        "ask_size": ask_size,
+        "trade_qty": trade,
+        "mid": mid,
+        "price": close,
+        "close": close,
+        "open": np.concatenate(([close[0]], close[:-1])),
+        "high": close + 0.25,
+        "low": close - 0.25,
+        "volume": np.abs(trade).astype(float),
+        "x": close,
+    }
 
 
 def cut_points(n: int, samples: int, params: dict[str, float], seed: int) -> list[int]:
@@ -120,8 +130,13 @@ def main(argv: list[str]) -> dict[str, object]:
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(tb.filename).name}:{tb.lineno}"
         return {**ran, "status": "crashed", "detail": f"{exc.__class__.__name__}: {exc} ({where})"}
-    return {**ran, "points": len(points), "bad_points": bad_points, "mismatches": mismatches,
-            "features": feature_names(module)}  # fmt: skip
+    return {
+        **ran,
+        "points": len(points),
+        "bad_points": bad_points,
+        "mismatches": mismatches,
+        "features": feature_names(module),
+    }
 
 
 if __name__ == "__main__":

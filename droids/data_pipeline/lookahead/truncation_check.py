@@ -43,10 +43,24 @@ def probe(repo: Path, cfg: Truncation) -> CheckOutcome:
     if not (repo / top / "__init__.py").is_file():
         return CheckOutcome(notes=[f"DATA025 not applicable: no trading core ({top}/ is not a package in {repo})"])
     cmd = [
-        sys.executable, "-P", str(PROBE), "--repo", str(repo), "--pipeline", cfg.pipeline,
-        "--params", json.dumps(cfg.params), "--ticks", str(cfg.ticks), "--samples", str(cfg.samples),
-        "--rtol", repr(cfg.rtol), "--atol", repr(cfg.atol),
-    ]  # fmt: skip
+        sys.executable,
+        "-P",
+        str(PROBE),
+        "--repo",
+        str(repo),
+        "--pipeline",
+        cfg.pipeline,
+        "--params",
+        json.dumps(cfg.params),
+        "--ticks",
+        str(cfg.ticks),
+        "--samples",
+        str(cfg.samples),
+        "--rtol",
+        repr(cfg.rtol),
+        "--atol",
+        repr(cfg.atol),
+    ]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONDONTWRITEBYTECODE": "1"}
     try:
         proc = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=cfg.timeout_s)

@@ -20,8 +20,13 @@ RULE = RuleSpec(
     description=__doc__ or "",
     fix="Re-ingest the range or correct the source (columns swapped, a bad print); do not clip.",
 )
-_PAIRS = (("high", "open", "below"), ("high", "close", "below"), ("high", "low", "below"),
-          ("low", "open", "above"), ("low", "close", "above"))  # fmt: skip
+_PAIRS = (
+    ("high", "open", "below"),
+    ("high", "close", "below"),
+    ("high", "low", "below"),
+    ("low", "open", "above"),
+    ("low", "close", "above"),
+)
 
 
 def find(ctx: BatchContext) -> Hits:

@@ -36,8 +36,11 @@ def find(ctx: BatchContext) -> Hits:
     idx = np.flatnonzero(bad)
 
     def say(i: int) -> str:
-        cells = [f"{c} is {'NaN or empty' if np.isnan(getattr(b, c)[i]) else 'inf'}" for c in _COLUMNS
-                 if not np.isfinite(getattr(b, c)[i])]  # fmt: skip
+        cells = [
+            f"{c} is {'NaN or empty' if np.isnan(getattr(b, c)[i]) else 'inf'}"
+            for c in _COLUMNS
+            if not np.isfinite(getattr(b, c)[i])
+        ]
         return f"{ctx.bar(i)}: {', '.join(cells)}"
 
     return idx, say

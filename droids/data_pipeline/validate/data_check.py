@@ -19,8 +19,26 @@ from droids.data_pipeline.catalog import data013_schema_change as data013
 from droids.data_pipeline.validate import scan
 
 RULES = tuple(sorted((*scan.RULES, data011.RULE, data013.RULE), key=lambda r: r.id))
-INTENT = ("data", "bar", "ohlc", "parquet", "csv", "catalog", "gap", "missing", "stale", "fresh", "calendar",
-          "duplicate", "timestamp", "volume", "tick", "clean", "quality", "complete")  # fmt: skip
+INTENT = (
+    "data",
+    "bar",
+    "ohlc",
+    "parquet",
+    "csv",
+    "catalog",
+    "gap",
+    "missing",
+    "stale",
+    "fresh",
+    "calendar",
+    "duplicate",
+    "timestamp",
+    "volume",
+    "tick",
+    "clean",
+    "quality",
+    "complete",
+)
 DATA_SUFFIXES = (".csv", ".parquet")
 
 
@@ -55,7 +73,9 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
         if policy.catalog is None:
             res.notes.append("catalog: none named in policies/data.yaml (catalog:), so no catalog was checked")
         elif not (task.repo / policy.catalog).is_dir():
-            res.notes.append(f"catalog: {policy.catalog} (policies/data.yaml) does not exist yet; run droid data ingest")
+            res.notes.append(
+                f"catalog: {policy.catalog} (policies/data.yaml) does not exist yet; run droid data ingest"
+            )
         else:
             check_catalog(scanner, (task.repo / policy.catalog).resolve(), task.repo)
     return CheckOutcome(findings=res.findings, notes=res.notes, metrics=res.metrics())

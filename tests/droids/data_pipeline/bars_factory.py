@@ -72,7 +72,9 @@ def write_csv(path: Path, bars: dict[str, np.ndarray], symbol: str = "ES") -> Pa
     return path
 
 
-def write_parquet(path: Path, bars: dict[str, np.ndarray], symbol: str = "ES", row_group_size: int | None = None) -> Path:
+def write_parquet(
+    path: Path, bars: dict[str, np.ndarray], symbol: str = "ES", row_group_size: int | None = None
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table(bars, symbol), path, row_group_size=row_group_size, compression="zstd")
     return path

@@ -9,7 +9,8 @@
   `exchange_timezone`; errors as `{"code": .., "message": .., "status": "error"}`, HTTP 200 for
   most (the HTTP status is not documented to match), HTTP 429 when the minute's credits are spent;
 - an unknown symbol answers code 400, a range with no bars code 400 "No data is available ...".
-`fail` scripts answers for the next requests (e.g. [429, 500]) to test retries.
+`fail` scripts answers for the next requests (e.g. [429, 500]) to test retries. /technical_indicators
+answers an empty list (the `twelvedata` client asks for it when it starts: the ingest benchmark's peer).
 """
 
 from __future__ import annotations
@@ -27,8 +28,20 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-INTERVALS = {"1min": 60, "5min": 300, "15min": 900, "30min": 1800, "45min": 2700, "1h": 3600, "2h": 7200,
-             "4h": 14400, "8h": 28800, "1day": 86400, "1week": 604800, "1month": 2592000}  # fmt: skip
+INTERVALS = {
+    "1min": 60,
+    "5min": 300,
+    "15min": 900,
+    "30min": 1800,
+    "45min": 2700,
+    "1h": 3600,
+    "2h": 7200,
+    "4h": 14400,
+    "8h": 28800,
+    "1day": 86400,
+    "1week": 604800,
+    "1month": 2592000,
+}
 MESSAGES = {
     401: "**apikey** parameter is incorrect or not specified. You can get your free API key instantly following "
     "this link: https://twelvedata.com/pricing. If you believe that everything is correct, you can contact us",
@@ -119,6 +132,8 @@ class FakeTwelveData:
             }
         if path == "/time_series":
             return 200, self.time_series(params)
+        if path == "/technical_indicators":  # the `twelvedata` client lists indicators when it starts
+            return 200, {"data": {}, "status": "ok"}
         return 404, _error(404, "Endpoint not found")
 
     def time_series(self, p: dict[str, str]) -> dict[str, Any]:
@@ -163,8 +178,15 @@ class FakeTwelveData:
                 stamps.tolist(), *(s[k][idx].tolist() for k in ("open", "high", "low", "close", "volume")), strict=True
             )
         ]
-        meta = {"symbol": symbol, "interval": interval, "currency": "USD", "exchange_timezone": self.exchange_tz,
-                "exchange": "CME", "mic_code": "XCME", "type": "Futures"}  # fmt: skip
+        meta = {
+            "symbol": symbol,
+            "interval": interval,
+            "currency": "USD",
+            "exchange_timezone": self.exchange_tz,
+            "exchange": "CME",
+            "mic_code": "XCME",
+            "type": "Futures",
+        }
         return {"meta": meta, "values": values, "status": "ok"}
 
 

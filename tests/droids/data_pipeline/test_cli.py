@@ -55,8 +55,9 @@ def test_check_without_paths_or_catalog_says_what_to_give(monkeypatch, capsys, t
 
 def test_ingest_check_and_export(monkeypatch, capsys, tmp_path: Path, td_env, policies: Path, key: str) -> None:
     (policies / "data.yaml").write_text("version: 1\ncatalog: cat\ntwelvedata: {credits_per_minute: 1000}\n")
-    code, out, err = cli(monkeypatch, capsys, "data", "ingest", "--check", "--symbol", "ES", cwd=tmp_path,
-                         policies=policies)  # fmt: skip
+    code, out, err = cli(
+        monkeypatch, capsys, "data", "ingest", "--check", "--symbol", "ES", cwd=tmp_path, policies=policies
+    )
     assert code == 0 and "answers" in out and "credits this minute" in out and "ES: served as 'ES'" in out
     args = ("data", "ingest", "--symbol", "ES", "--start", "2025-11-24", "--end", "2025-11-25", "-f", "json")
     code, out, err = cli(monkeypatch, capsys, *args, cwd=tmp_path, policies=policies)

@@ -20,9 +20,17 @@ HEADER = "ts,symbol,open,high,low,close,volume\n"
 GOOD = "2025-11-24T15:00:00Z,ES,5000,5000.25,4999.75,5000,10\n"
 
 CSV_CASES = [
-    ("naive ts", GOOD + "2025-11-24T15:01:00,ES,5000,5000.25,4999.75,5000,10\n", ":3: ts '2025-11-24T15:01:00': no UTC offset"),
+    (
+        "naive ts",
+        GOOD + "2025-11-24T15:01:00,ES,5000,5000.25,4999.75,5000,10\n",
+        ":3: ts '2025-11-24T15:01:00': no UTC offset",
+    ),
     ("not a date", GOOD + "yesterday,ES,5000,5000.25,4999.75,5000,10\n", ":3: ts 'yesterday': expected ISO 8601"),
-    ("price not a number", GOOD * 3 + "2025-11-24T15:04:00Z,ES,abc,5000.25,4999.75,5000,10\n", ":5: open 'abc': expected a number"),
+    (
+        "price not a number",
+        GOOD * 3 + "2025-11-24T15:04:00Z,ES,abc,5000.25,4999.75,5000,10\n",
+        ":5: open 'abc': expected a number",
+    ),
     ("short row", GOOD + "2025-11-24T15:01:00Z,ES,5000\n", ":3: expected 7 columns, got 3"),
     ("unknown symbol", "2025-11-24T15:00:00Z,ZZ,5000,5000.25,4999.75,5000,10\n", "line 2: unknown symbol 'ZZ'"),
     ("empty ts", GOOD + ",ES,5000,5000.25,4999.75,5000,10\n", "line 3: ts is empty"),

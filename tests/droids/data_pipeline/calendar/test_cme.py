@@ -38,7 +38,9 @@ def test_thanksgiving_early_close_ends_the_expected_bars_at_noon_central() -> No
     i = cal.dates.index(date(2025, 11, 27))
     assert cal.closes[i] == ns("2025-11-27T18:00:00Z")  # 12:00 CT
     slots = cal.slots(MINUTE)
-    after = slots.is_slot(np.array([ns("2025-11-27T17:59:00Z"), ns("2025-11-27T18:00:00Z"), ns("2025-11-27T20:00:00Z")]))
+    after = slots.is_slot(
+        np.array([ns("2025-11-27T17:59:00Z"), ns("2025-11-27T18:00:00Z"), ns("2025-11-27T20:00:00Z")])
+    )
     assert after.tolist() == [True, False, False]
 
 

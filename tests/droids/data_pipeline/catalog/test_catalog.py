@@ -13,7 +13,7 @@ import pytest
 
 from droids.core.registry import load_registry
 from droids.data_pipeline.catalog.check import check_catalog
-from droids.data_pipeline.catalog.freshness import catalog_freshness, catalog_freshness_of
+from droids.data_pipeline.catalog.freshness import catalog_freshness_of
 from droids.data_pipeline.catalog.layout import partition_path, partitions
 from droids.data_pipeline.catalog.store import read_series, write_partition
 from droids.data_pipeline.policy import DataPolicy
@@ -43,7 +43,9 @@ def _catalog(root: Path, bars, *, later_extra: dict | None = None, volume_type: 
 
         ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
         cov = [(max(month_start(y, m), int(bars["ts"][0])), min(month_start(ny, nm), int(bars["ts"][-1]) + 60 * 10**9))]
-        write_partition(partition_path(root, "ES", "1min", y, m), t, source={"provider": "test"}, coverage=cov, cleaning={})
+        write_partition(
+            partition_path(root, "ES", "1min", y, m), t, source={"provider": "test"}, coverage=cov, cleaning={}
+        )
 
 
 @pytest.fixture
@@ -86,12 +88,15 @@ def test_whole_catalog_check_is_clean_when_fresh(tmp_path: Path, policies: Path,
     assert scanner.result.bars == len(span_bars["ts"])
 
 
-@pytest.mark.parametrize(("now", "stale", "missed"), [
-    ("2025-11-05T23:30:00Z", False, 0),  # the next session is under way
-    ("2025-11-06T21:59:00Z", False, 0),  # ... still open
-    ("2025-11-06T22:01:00Z", True, 1),   # it closed with no bar: one trading day missed
-    ("2025-11-10T22:01:00Z", True, 3),   # Thursday, Friday, Monday
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("now", "stale", "missed"),
+    [
+        ("2025-11-05T23:30:00Z", False, 0),  # the next session is under way
+        ("2025-11-06T21:59:00Z", False, 0),  # ... still open
+        ("2025-11-06T22:01:00Z", True, 1),  # it closed with no bar: one trading day missed
+        ("2025-11-10T22:01:00Z", True, 3),  # Thursday, Friday, Monday
+    ],
+)
 def test_freshness_counts_whole_sessions_closed_since_the_newest_bar(tmp_path, policies, span_bars, now, stale, missed):
     _catalog(tmp_path, span_bars)
     policy = DataPolicy()

@@ -17,9 +17,12 @@ def _raw(ts, close, volume=None) -> pa.Table:
     return pa.table(
         {
             "ts": pa.array(np.asarray(ts, dtype=np.int64)).cast(pa.timestamp("ns", tz="UTC")),
-            "open": close, "high": close + 0.25, "low": close - 0.25, "close": close,
+            "open": close,
+            "high": close + 0.25,
+            "low": close - 0.25,
+            "close": close,
             "volume": np.asarray(volume if volume is not None else np.full(len(close), 10.0), dtype=float),
-        }  # fmt: skip
+        }
     )
 
 
@@ -43,11 +46,14 @@ def test_keep_first() -> None:
     assert out.column("close").to_pylist() == [1.0, 2.0]
 
 
-@pytest.mark.parametrize(("method", "expected", "filled", "left"), [
-    ("leave", [1.0, None, 2.0], 0, 1),
-    ("ffill", [1.0, 1.0, 2.0], 1, 0),
-    ("interpolate", [1.0, 1.5, 2.0], 1, 0),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("method", "expected", "filled", "left"),
+    [
+        ("leave", [1.0, None, 2.0], 0, 1),
+        ("ffill", [1.0, 1.0, 2.0], 1, 0),
+        ("interpolate", [1.0, 1.5, 2.0], 1, 0),
+    ],
+)
 def test_missing_values_per_column(method: str, expected, filled: int, left: int) -> None:
     t = _raw(_minutes(0, 1, 2), [1.0, np.nan, 2.0])
     out, counts = clean(t, Cleaning(gaps={"close": method}), 0.25, None)

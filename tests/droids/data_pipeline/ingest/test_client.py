@@ -85,7 +85,9 @@ def test_unknown_symbol_is_a_refusal_and_an_empty_range_is_no_data(fake: FakeTwe
     with pytest.raises(TwelveDataError, match=r"refused the request \(400\): \*\*symbol\*\* not found: ZZ"):
         client.get("/time_series", {"symbol": "ZZ", "interval": "1min"})
     with pytest.raises(NoData):
-        client.get("/time_series", {"symbol": "ES", "interval": "1min", "start_date": "2020-01-01", "end_date": "2020-01-02"})
+        client.get(
+            "/time_series", {"symbol": "ES", "interval": "1min", "start_date": "2020-01-01", "end_date": "2020-01-02"}
+        )
 
 
 def test_no_answer_is_retried_then_one_line(key: str) -> None:

@@ -22,7 +22,9 @@ FAST = {"twelvedata": {"credits_per_minute": 1000, "outputsize": 1000, "retries"
 
 def _ingest(policies: Path, catalog: Path, start: date, end: date, **extra: object):
     policy = DataPolicy.model_validate({**FAST, **extra})
-    return ingest(policies.parent, policies, policy, symbol="ES", interval="1min", start=start, end=end, catalog=catalog)
+    return ingest(
+        policies.parent, policies, policy, symbol="ES", interval="1min", start=start, end=end, catalog=catalog
+    )
 
 
 def test_a_week_in_pages_then_nothing_more(td_env, policies: Path, tmp_path: Path, week_bars) -> None:
@@ -90,11 +92,18 @@ def test_server_errors_are_retried_and_the_ingest_completes(td_env, policies: Pa
 
 
 def test_exchange_local_times_are_converted(td_env, policies: Path, tmp_path: Path, week_bars) -> None:
-    report = _ingest(policies, tmp_path / "catalog", date(2025, 11, 24), date(2025, 11, 24),
-                     twelvedata={**FAST["twelvedata"], "timezone": "Exchange"})  # fmt: skip
+    report = _ingest(
+        policies,
+        tmp_path / "catalog",
+        date(2025, 11, 24),
+        date(2025, 11, 24),
+        twelvedata={**FAST["twelvedata"], "timezone": "Exchange"},
+    )
     assert all("timezone" not in e["params"] for e in td_env.log)
     series = read_series(partitions(tmp_path / "catalog"))
-    day = week_bars["ts"][(week_bars["ts"] >= ns("2025-11-24T00:00:00Z")) & (week_bars["ts"] < ns("2025-11-25T00:00:00Z"))]
+    day = week_bars["ts"][
+        (week_bars["ts"] >= ns("2025-11-24T00:00:00Z")) & (week_bars["ts"] < ns("2025-11-25T00:00:00Z"))
+    ]
     assert report.fetched == len(day)
     assert (series.column("ts").cast("int64").to_numpy() == day).all()
 
@@ -102,8 +111,16 @@ def test_exchange_local_times_are_converted(td_env, policies: Path, tmp_path: Pa
 def test_unknown_symbol_is_bad_input(td_env, policies: Path, tmp_path: Path) -> None:
     policy = DataPolicy.model_validate(FAST)
     with pytest.raises(DroidError, match=r"--symbol: unknown symbol 'ZZ'"):
-        ingest(policies.parent, policies, policy, symbol="ZZ", interval="1min", start=date(2025, 11, 24),
-               end=date(2025, 11, 24), catalog=tmp_path / "c")  # fmt: skip
+        ingest(
+            policies.parent,
+            policies,
+            policy,
+            symbol="ZZ",
+            interval="1min",
+            start=date(2025, 11, 24),
+            end=date(2025, 11, 24),
+            catalog=tmp_path / "c",
+        )
 
 
 def test_duplicates_from_the_feed_are_cleaned_and_counted(td_env, policies, tmp_path, week_bars) -> None:

@@ -25,16 +25,29 @@ ANCHORS = {
 }
 MUTATIONS = {
     "np.roll(-1)": ("ret1", "    ret1 = np.roll(ret1, -1)\n", "DATA020"),
-    "pandas shift(-1)": ("flow", "    import pandas as pd\n    flow = pd.Series(flow).shift(-1).fillna(0.0).to_numpy()\n",
-                         "DATA020"),  # fmt: skip
-    "bfill": ("book", "    import pandas as pd\n    book = pd.Series(np.where(book != 0, book, np.nan)).bfill().fillna(0.0).to_numpy()\n",
-              "DATA020"),  # fmt: skip
+    "pandas shift(-1)": (
+        "flow",
+        "    import pandas as pd\n    flow = pd.Series(flow).shift(-1).fillna(0.0).to_numpy()\n",
+        "DATA020",
+    ),
+    "bfill": (
+        "book",
+        "    import pandas as pd\n"
+        "    book = pd.Series(np.where(book != 0, book, np.nan)).bfill().fillna(0.0).to_numpy()\n",
+        "DATA020",
+    ),
     "centered window": ("vol", None, "DATA021"),
     "full-sample normalisation": ("mid", "    mid = (mid - mid.mean()) / mid.std()\n", "DATA022"),
-    "index past the bar": ("lagged", "    lead = mid.copy()\n    for k in range(len(mid) - 1):\n        lead[k] = mid[k + 1]\n    lagged = lead\n",
-                           "DATA024"),  # fmt: skip
+    "index past the bar": (
+        "lagged",
+        "    lead = mid.copy()\n    for k in range(len(mid) - 1):\n        lead[k] = mid[k + 1]\n    lagged = lead\n",
+        "DATA024",
+    ),
 }
-CENTRED = "            __import__('pandas').Series(ret1).rolling(vol_window, center=True, min_periods=1).std(ddof=0).to_numpy(),\n"
+CENTRED = (
+    "            __import__('pandas').Series(ret1)"
+    ".rolling(vol_window, center=True, min_periods=1).std(ddof=0).to_numpy(),\n"
+)
 STAMP = '\n\ndef bar_stamps(open_ns, length_ns):\n    return {"ts_event": open_ns + length_ns, "ts_init": open_ns}\n'
 
 
@@ -50,8 +63,13 @@ def core_copy(git_repo: Path) -> Path:
 def _gate(repo: Path) -> tuple[set[str], list[str]]:
     git(repo, "add", "-A")
     changed = tuple(git(repo, "diff", "--cached", "--name-only").split())
-    task = Task(mode="gate", profile="pre-commit", repo=repo, policies=repo / "policies",
-                targets=Targets(kind="staged", paths=changed))  # fmt: skip
+    task = Task(
+        mode="gate",
+        profile="pre-commit",
+        repo=repo,
+        policies=repo / "policies",
+        targets=Targets(kind="staged", paths=changed),
+    )
     droid = load_registry().get("data-pipeline")
     assert droid is not None
     report = droid.run(task, DroidContext(state_dir=repo / ".droid"))
@@ -91,8 +109,13 @@ def test_a_bar_stamped_at_its_open_is_caught(core_copy: Path) -> None:
 
 
 def test_a_repository_without_a_trading_core_gets_one_info_line(git_repo: Path) -> None:
-    task = Task(mode="run", profile="run", repo=git_repo, policies=git_repo / "policies",
-                targets=Targets(kind="tree", paths=("README.md",)))  # fmt: skip
+    task = Task(
+        mode="run",
+        profile="run",
+        repo=git_repo,
+        policies=git_repo / "policies",
+        targets=Targets(kind="tree", paths=("README.md",)),
+    )
     report = load_registry().get("data-pipeline").run(task, DroidContext(state_dir=git_repo / ".droid"))
     assert report.findings == []
     assert [n for n in report.notes if n.startswith("DATA025")] == [

@@ -9,7 +9,10 @@ import pytest
 from droids.data_pipeline.lookahead.source import Source
 from droids.data_pipeline.lookahead.static_check import scan_source
 
-HEAD = "import numpy as np\nimport pandas as pd\nfrom scipy.signal import filtfilt, savgol_filter\nfrom scipy import stats\n"
+HEAD = (
+    "import numpy as np\nimport pandas as pd\n"
+    "from scipy.signal import filtfilt, savgol_filter\nfrom scipy import stats\n"
+)
 CASES = [
     ("y = df.close.shift(-1)", "DATA020"),
     ("y = df.close.shift(periods=-3)", "DATA020"),

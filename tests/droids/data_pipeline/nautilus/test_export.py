@@ -26,12 +26,15 @@ from tests.droids.data_pipeline.bars_factory import ns
 FAST = {"twelvedata": {"credits_per_minute": 1000, "retries": {"base_s": 0, "max_s": 0}}}
 
 
-@pytest.mark.parametrize(("values", "precision", "mode"), [
-    ([5000.25, 0.25, 123456.75], 2, "high"),
-    ([-37.63, 0.01, 104.5], 2, "high"),  # crude oil went negative in April 2020
-    ([5000.25, -0.25], 2, "standard"),
-    ([3.0, 0.0, 1e6], 0, "high"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("values", "precision", "mode"),
+    [
+        ([5000.25, 0.25, 123456.75], 2, "high"),
+        ([-37.63, 0.01, 104.5], 2, "high"),  # crude oil went negative in April 2020
+        ([5000.25, -0.25], 2, "standard"),
+        ([3.0, 0.0, 1e6], 0, "high"),
+    ],
+)
 def test_fixed_point_is_the_exact_raw_integer(values, precision: int, mode: str) -> None:
     fixed = 16 if mode == "high" else 9
     got = decode(raw_bytes(np.array(values), precision, mode), mode)
@@ -49,8 +52,16 @@ def test_file_names_are_nautilus_iso_stamps() -> None:
 def exported(td_env, policies: Path, tmp_path: Path) -> Path:
     policy = DataPolicy.model_validate(FAST)
     cat = tmp_path / "catalog"
-    ingest(policies.parent, policies, policy, symbol="ES", interval="1min", start=date(2025, 11, 24),
-           end=date(2025, 12, 1), catalog=cat)  # fmt: skip
+    ingest(
+        policies.parent,
+        policies,
+        policy,
+        symbol="ES",
+        interval="1min",
+        start=date(2025, 11, 24),
+        end=date(2025, 12, 1),
+        catalog=cat,
+    )
     out = tmp_path / "nautilus"
     report = export_nautilus(cat, out, policy, policies)
     assert len(report.files) == 2
@@ -85,9 +96,15 @@ def _nautilus_python() -> tuple[str | None, str]:
         if not Path(exe).exists():
             continue
         probe = subprocess.run(
-            [exe, "-c", "import sys, nautilus_trader; assert sys.version_info >= (3, 12); print(nautilus_trader.__version__)"],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            [
+                exe,
+                "-c",
+                "import sys, nautilus_trader; assert sys.version_info >= (3, 12); print(nautilus_trader.__version__)",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if probe.returncode == 0:
             return exe, probe.stdout.strip()
     return None, "no Python >= 3.12 with nautilus_trader (set DROID_NAUTILUS_PYTHON, or make .venv-nautilus)"

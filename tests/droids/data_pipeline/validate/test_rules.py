@@ -13,26 +13,26 @@ import pytest
 from droids.data_pipeline.bars.read import BarFile
 from droids.data_pipeline.policy import DataPolicy
 from droids.data_pipeline.symbols import Symbols
-from droids.data_pipeline.validate.scan import ScanResult, Scanner
+from droids.data_pipeline.validate.scan import Scanner, ScanResult
 from tests.droids.data_pipeline.bars_factory import iso, write_csv, write_parquet
 
 Breaker = Callable[[dict[str, np.ndarray]], None]
-I = 300  # the bar each case breaks (row 300: line 302 of the CSV)
+ROW = 300  # the bar each case breaks (row 300: line 302 of the CSV)
 
 
 def _set(col: str, value: float) -> Breaker:
     def apply(b: dict[str, np.ndarray]) -> None:
-        b[col][I] = value
+        b[col][ROW] = value
 
     return apply
 
 
 def _swap_ts(b: dict[str, np.ndarray]) -> None:
-    b["ts"][I], b["ts"][I + 1] = b["ts"][I + 1], b["ts"][I]
+    b["ts"][ROW], b["ts"][ROW + 1] = b["ts"][ROW + 1], b["ts"][ROW]
 
 
 def _repeat_ts(b: dict[str, np.ndarray]) -> None:
-    b["ts"][I] = b["ts"][I - 1]
+    b["ts"][ROW] = b["ts"][ROW - 1]
 
 
 def _future(b: dict[str, np.ndarray]) -> None:
@@ -40,13 +40,13 @@ def _future(b: dict[str, np.ndarray]) -> None:
 
 
 def _high_below_close(b: dict[str, np.ndarray]) -> None:
-    b["high"][I] = b["close"][I] - 0.25
-    b["low"][I] = min(b["low"][I], b["high"][I])
+    b["high"][ROW] = b["close"][ROW] - 0.25
+    b["low"][ROW] = min(b["low"][ROW], b["high"][ROW])
 
 
 def _drop(b: dict[str, np.ndarray]) -> None:
     for k in b:
-        b[k] = np.delete(b[k], range(I, I + 15))
+        b[k] = np.delete(b[k], range(ROW, ROW + 15))
 
 
 def _no_volume_session(b: dict[str, np.ndarray]) -> None:
@@ -94,7 +94,7 @@ def test_rule_table(tmp_path: Path, policies: Path, bars, kind, case, breaker, r
     hit = next(f for f in found if f.rule == rule)
     assert says in hit.message
     if rule in ("DATA001", "DATA002", "DATA004", "DATA005", "DATA006", "DATA008"):
-        row = I + 1 if rule not in ("DATA001",) else I + 2  # the swap's second bar is the earlier one
+        row = ROW + 1 if rule not in ("DATA001",) else ROW + 2  # the swap's second bar is the earlier one
         assert iso(int(bars["ts"][row - 1])) in hit.message  # ISO 8601 UTC of the offending bar
         where = f"line {row + 1}" if kind == "csv" else f"row {row}"
         assert where in hit.message
