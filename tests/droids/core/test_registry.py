@@ -67,7 +67,7 @@ def test_manifests_declare_commands_policy_files_and_services_without_importing_
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     names, loaded = proc.stdout.strip().splitlines()
-    assert names == "['perf', 'security'] ['access.yaml', 'apex-published.yaml', 'perf.yaml']"
+    assert names == "['data', 'perf', 'security'] ['access.yaml', 'apex-published.yaml', 'data.yaml', 'perf.yaml']"
     assert all(m.startswith("droids.core.") for m in eval(loaded)), loaded  # noqa: S307 - our own print
 
 
