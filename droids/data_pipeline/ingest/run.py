@@ -82,7 +82,7 @@ class IngestReport:
             f"ingest {self.symbol} {self.interval} {self.asked[0]}..{self.asked[1]} into {self.catalog}",
             f"  missing ranges: {len(self.missing)} ({self.skipped_closed} with no session, not requested); "
             f"requests {self.requests} (retries {self.retries}), pages {self.pages}",
-            f"  bars fetched {self.fetched}, written {self.written} in {len(self.partitions)} partition(s)",
+            f"  bars fetched {self.fetched}; {len(self.partitions)} partition(s) written, holding {self.written} bars",
         ]
         changes = ", ".join(f"{k} {v}" for k, v in sorted(self.cleaning.items()) if v) or "nothing changed"
         lines.append(f"  cleaning: {changes}")

@@ -61,13 +61,14 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     policy, _ = load_data_policy(task.policies)
     scanner = scan.Scanner(policy, Symbols(policy, task.policies), time.time_ns())
     workspace = ctx.workspace(task)
-    for path, content in workspace.raw_contents(data_files(task, policy.data_paths)):
-        if isinstance(content, FileNotFoundError):
-            continue  # deleted by the change
-        if workspace.staged:
-            scanner.scan(BarFile(path, data=content if isinstance(content, bytes) else None))
-        else:
-            scanner.scan(BarFile(path, task.repo / path))
+    paths = data_files(task, policy.data_paths)
+    if workspace.staged:  # what will be committed: the index's blobs
+        for path, content in workspace.contents(paths):
+            scanner.scan(BarFile(path, data=content))
+    else:  # streamed from disk, never read whole (a data file can be gigabytes)
+        for path in paths:
+            if (task.repo / path).is_file():  # a file the change deletes is gone
+                scanner.scan(BarFile(path, task.repo / path))
     res = scanner.result
     if task.targets.kind == "tree":
         if policy.catalog is None:
