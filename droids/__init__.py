@@ -19,6 +19,7 @@ BUILTIN = (
     "droids.performance_optimizer",
     "droids.devops",
     "droids.monitoring",
+    "droids.data_pipeline",
 )
 
 

@@ -11,19 +11,10 @@ import pytest
 from tests.conftest import REPO_ROOT
 
 HEAVY = (
-    "langgraph",
-    "anthropic",
-    "bandit",
-    "onnxruntime",
-    "detect_secrets",
-    "pyarrow",
-    "check_jsonschema",
-    "jsonschema",
-    "apprise",
-    "aiosmtpd",
-    "prometheus_client",
-    "numpy",
-)
+    "langgraph", "anthropic", "bandit", "onnxruntime", "detect_secrets", "pyarrow", "pandas",
+    "pandas_market_calendars", "exchange_calendars", "httpx", "check_jsonschema", "jsonschema",
+    "apprise", "aiosmtpd", "prometheus_client", "numpy",
+)  # fmt: skip
 
 
 def test_import_contracts_hold() -> None:

@@ -67,8 +67,8 @@ def test_manifests_declare_commands_policy_files_and_services_without_importing_
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     names, loaded = proc.stdout.strip().splitlines()
-    files = "['access.yaml', 'apex-published.yaml', 'devops.yaml', 'monitoring.yaml', 'perf.yaml']"
-    assert names == f"['deploy', 'monitor', 'perf', 'security'] {files}"
+    files = "['access.yaml', 'apex-published.yaml', 'data.yaml', 'devops.yaml', 'monitoring.yaml', 'perf.yaml']"
+    assert names == f"['data', 'deploy', 'monitor', 'perf', 'security'] {files}"
     assert all(m.startswith("droids.core.") for m in eval(loaded)), loaded  # noqa: S307 - our own print
 
 

@@ -1,0 +1,1 @@
+"""The CME Globex calendar from two libraries, cross-checked: sessions, early closes, holidays."""

@@ -1,0 +1,1 @@
+"""The Parquet catalog: partitions by symbol, interval, year and month; coverage and source in metadata."""

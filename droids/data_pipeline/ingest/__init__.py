@@ -1,0 +1,1 @@
+"""Ingestion from Twelve Data into the catalog: the REST client, paging, cleaning, incremental writes."""

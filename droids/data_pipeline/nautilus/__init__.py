@@ -1,0 +1,1 @@
+"""Export to NautilusTrader's ParquetDataCatalog layout and encoding, without importing nautilus_trader."""
