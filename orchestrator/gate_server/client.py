@@ -223,7 +223,8 @@ def _terminal_size() -> list[int] | None:
             size = os.get_terminal_size(fd)
         except OSError:
             continue
-        return [size.columns, size.lines]
+        if size.columns > 0 and size.lines > 0:  # a fresh pseudo-terminal says 0x0: no size at all
+            return [size.columns, size.lines]
     return None
 
 

@@ -24,10 +24,11 @@ def package_parent() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-def code_fingerprint() -> str:
+def code_fingerprint(parent: Path | None = None) -> str:
+    """The fingerprint of droid's packages under `parent` (default: where this module was imported from)."""
     digest = hashlib.sha256()
     digest.update(f"{sys.version}\0{os.path.realpath(sys.executable)}\0".encode())
-    parent = package_parent()
+    parent = package_parent() if parent is None else parent
     for package in PACKAGES:
         for path, size, mtime in _files(parent / package):
             digest.update(f"{path}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))

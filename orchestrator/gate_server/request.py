@@ -9,6 +9,7 @@ all of them in and restores the server's after, however the run ends. The stand-
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import os
@@ -31,7 +32,8 @@ class StreamInfo:
         if not isinstance(raw, dict):
             raise ValueError("stream: expected an object")
         info = cls(bool(raw.get("tty")), str(raw.get("encoding") or "utf-8"), str(raw.get("errors") or "strict"))
-        "".encode(info.encoding, info.errors)  # an unknown codec or error handler is a bad request
+        codecs.lookup(info.encoding)  # an unknown codec or error handler is a bad request (LookupError)
+        codecs.lookup_error(info.errors)
         return info
 
 
