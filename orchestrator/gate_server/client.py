@@ -12,6 +12,7 @@ import os
 import socket
 import struct
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from orchestrator.cli.argv import command_of
 from orchestrator.gate_server import wire
 from orchestrator.gate_server.fingerprint import code_fingerprint, package_parent
 from orchestrator.gate_server.place import (
+    FAILED,
     LOCK,
     LOG,
     SOCKET,
@@ -35,6 +37,7 @@ from orchestrator.gate_server.place import (
 CONNECT_TIMEOUT_S = 2.0
 REPLY_TIMEOUT_S = 900.0  # the longest a server may stay silent (DROID_SERVER_TIMEOUT overrides)
 LOG_LIMIT = 1 << 20  # the server's log is emptied when a new server starts past this size
+RETRY_AFTER_FAILURE_S = 3600.0  # after a server could not start here, clients wait this long to try again
 
 
 def enabled(argv: Sequence[str], env: Mapping[str, str]) -> bool:
@@ -148,7 +151,7 @@ class Client:
             return
         assert folder is not None
         try:
-            if not _lock_free(folder):
+            if not _lock_free(folder) or _failed_lately(folder):
                 return
             log = os.open(
                 LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=folder
@@ -184,6 +187,13 @@ def _start(repo: str, log: int, env: Mapping[str, str]) -> int:
         start_new_session=True,  # no terminal, and pre-commit's pipes are not held open
     )
     return proc.pid
+
+
+def _failed_lately(folder: int) -> bool:
+    try:
+        return time.time() - os.stat(FAILED, dir_fd=folder, follow_symlinks=False).st_mtime < RETRY_AFTER_FAILURE_S
+    except OSError:
+        return False
 
 
 def _lock_free(folder: int) -> bool:

@@ -20,6 +20,7 @@ FOLDER = "server"
 SOCKET = "gate.sock"
 LOCK = "gate.lock"
 LOG = "server.log"
+FAILED = "gate.failed"  # a server could not start here (why); clients wait before trying again
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 

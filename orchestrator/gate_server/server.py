@@ -19,11 +19,12 @@ import stat
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 
 from orchestrator.gate_server import wire
 from orchestrator.gate_server.fingerprint import code_fingerprint
-from orchestrator.gate_server.place import LOCK, SOCKET, Unsafe, inside, open_folder, repo_root
+from orchestrator.gate_server.place import FAILED, LOCK, SOCKET, Unsafe, inside, open_folder, repo_root
 from orchestrator.gate_server.watch import HangupWatch
 
 IDLE_S = 900.0
@@ -63,7 +64,14 @@ def main(argv: list[str]) -> int:
         return 0
     server = GateServer(repo, folder, lock, code_fingerprint(), _idle(os.environ))
     try:
-        server.prepare()
+        try:
+            server.prepare()
+        except Exception as exc:  # cannot import, warm up or bind: clients stop starting servers for a while
+            _log(f"cannot start: {exc.__class__.__name__}: {exc}\n{traceback.format_exc()}")
+            _mark_failed(folder, f"{exc.__class__.__name__}: {exc}")
+            return 1
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(FAILED, dir_fd=folder)
         server.serve()
     except Terminated:
         _log("terminated")
@@ -198,6 +206,15 @@ def _bind(folder: int) -> tuple[socket.socket, int]:
         inode = os.lstat(SOCKET).st_ino
     listener.listen(16)
     return listener, inode
+
+
+def _mark_failed(folder: int, why: str) -> None:
+    """`gate.failed`: clients start no server while it is recent (a file system without Unix sockets
+    would otherwise cost a futile start on every gate)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(FAILED, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(why + "\n")
 
 
 def _take_lock(folder: int) -> int | None:

@@ -271,3 +271,21 @@ def test_the_hook_under_real_pre_commit_is_served_and_never_waits_for_the_server
     assert leaked.returncode != 0 and "SEC001" in shown and key not in shown
     assert SERVED.format(pid=pid) in shown
     assert git(repo, "log", "--format=%s").splitlines() == ["hooks", "init"]
+
+
+def test_a_server_that_cannot_start_is_not_started_again_for_a_while(repo: Path, tmp_path: Path) -> None:
+    installed = tmp_path / "installed"
+    for name in PACKAGES:
+        shutil.copytree(package_parent() / name, installed / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (installed / "orchestrator" / "gate_server" / "warm.py").write_text("raise ImportError('broken install')\n")
+    env = client_env(PYTHONPATH=str(installed))
+    _stage_key(repo)
+    first = gate(repo, "-v", env=env)
+    assert first.code == 1 and "started a warm gate server" in first.err
+    failed = repo / ".droid" / "server" / "gate.failed"
+    wait_until(failed.exists, "the server to give up", timeout=60)
+    assert "ImportError: broken install" in failed.read_text()
+    again = gate(repo, "-v", env=env)
+    assert again.code == 1 and "SEC001" in again.out
+    assert "warm gate server" not in again.err  # neither served nor started
+    assert "cannot start: ImportError: broken install" in (repo / ".droid" / "server" / "server.log").read_text()
