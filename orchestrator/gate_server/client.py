@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from droids.core.version import VERSION
-from orchestrator.cli.argv import command_of
 from orchestrator.gate_server import wire
 from orchestrator.gate_server.fingerprint import code_fingerprint, package_parent
 from orchestrator.gate_server.place import (
@@ -38,17 +37,6 @@ CONNECT_TIMEOUT_S = 2.0
 REPLY_TIMEOUT_S = 900.0  # the longest a server may stay silent (DROID_SERVER_TIMEOUT overrides)
 LOG_LIMIT = 1 << 20  # the server's log is emptied when a new server starts past this size
 RETRY_AFTER_FAILURE_S = 3600.0  # after a server could not start here, clients wait this long to try again
-
-
-def enabled(argv: Sequence[str], env: Mapping[str, str]) -> bool:
-    """The fast path is for `droid gate` only, not under CI or with DROID_NO_SERVER set."""
-    if env.get("DROID_NO_SERVER", "") not in ("", "0"):
-        return False
-    if env.get("CI", "").lower() not in ("", "0", "false", "no"):
-        return False
-    if "--help" in argv or "--version" in argv:
-        return False
-    return command_of(argv) == "gate"
 
 
 class Client:
