@@ -201,12 +201,15 @@ def test_other_code_makes_the_server_exit_and_the_client_still_answers(repo: Pat
     assert SERVED.format(pid=new) in gate(repo, "-v", env=env).err
 
 
-def test_a_server_killed_mid_request_still_gives_the_right_answer(repo: Path) -> None:
-    for i in range(40):  # enough work that the run is still going when the server is killed
+def _stage_much(repo: Path) -> None:
+    """Enough staged code that a served run is still going a few hundred milliseconds after it began."""
+    for i in range(40):
         body = "".join(f"def f{i}_{j}(x):\n    return x * {j}\n\n\n" for j in range(150))
         stage(repo, f"src/m{i:02}.py", body)
-    key = _stage_key(repo)
-    pid = _served_pid(repo)
+
+
+def _served_client(repo: Path, pid: int) -> subprocess.Popen[str]:
+    """A gate client whose run the server `pid` has begun."""
     proc = subprocess.Popen(
         [*ENTRY, "gate", "--staged", "-v"],
         cwd=repo,
@@ -216,13 +219,50 @@ def test_a_server_killed_mid_request_still_gives_the_right_answer(repo: Path) ->
         text=True,
     )
     assert proc.stderr is not None
-    first = proc.stderr.readline()
-    assert first == SERVED.format(pid=pid) + "\n"
+    assert proc.stderr.readline() == SERVED.format(pid=pid) + "\n"
+    return proc
+
+
+def test_a_server_killed_mid_request_still_gives_the_right_answer(repo: Path) -> None:
+    _stage_much(repo)
+    key = _stage_key(repo)
+    pid = _served_pid(repo)
+    proc = _served_client(repo, pid)
     os.kill(pid, signal.SIGKILL)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 1 and "SEC001" in out and key not in out + err
     assert "droid: the warm gate server failed (" in err and "; gating in this process" in err
     assert normalized(out) == normalized(in_process(repo).out)
+
+
+def test_a_client_that_hangs_up_mid_run_ends_the_run_and_the_server(repo: Path) -> None:
+    _stage_much(repo)
+    _stage_key(repo)
+    pid = _served_pid(repo)
+    proc = _served_client(repo, pid)
+    proc.kill()  # as a closed terminal would; the run is interrupted as Ctrl-C would interrupt it
+    proc.communicate()
+    wait_until(lambda: not alive(pid, repo), "the server to exit", timeout=60)
+    assert "exiting: client hung up mid-run" in (repo / ".droid" / "server" / "server.log").read_text()
+
+
+def test_policies_are_read_on_every_request_and_a_run_that_leaves_a_thread_ends_the_server(repo: Path) -> None:
+    _stage_much(repo)
+    pid = _served_pid(repo)
+    assert gate(repo).code == 0
+    defaults = (package_parent() / "droids" / "core" / "defaults" / "gates.yaml").read_text()
+    tight = defaults.replace("time_limit_s: 30", "time_limit_s: 0.001")  # every droid overruns
+    assert tight != defaults
+    (repo / "policies").mkdir()
+    (repo / "policies" / "gates.yaml").write_text(tight)
+    there = gate(repo, "-v")
+    assert SERVED.format(pid=pid) in there.err
+    assert there.code == 3 and "exceeded its time limit of 0.001 s" in there.err  # the gate fails closed
+    wait_until(lambda: not alive(pid, repo), "the server to exit", timeout=60)
+    log = (repo / ".droid" / "server" / "server.log").read_text()
+    assert "exiting: a run left threads behind: droid-" in log
+    here = in_process(repo)
+    assert (here.code, normalized(here.out)) == (there.code, normalized(there.out))
 
 
 def test_an_idle_server_stops(repo: Path) -> None:
