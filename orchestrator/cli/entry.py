@@ -33,6 +33,9 @@ def run() -> None:
             code = Client(argv, os.environ).answer()
         except KeyboardInterrupt:
             sys.exit(130)
+        except OSError as exc:  # the served report could not be written (a closed pipe): as in process
+            sys.stderr.write(f"droid: internal error: {exc.__class__.__name__}: {exc}\n")
+            sys.exit(3)
         if code is not None:
             sys.exit(code)
     from orchestrator.cli.main import run as run_here

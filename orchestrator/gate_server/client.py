@@ -47,6 +47,16 @@ class Client:
         self.quiet = any(a in ("-q", "--quiet") for a in self.argv)
 
     def answer(self) -> int | None:
+        """The served run's exit code, its report written to stdout; None: run the gate here."""
+        served = self._served()
+        if served is None:
+            return None
+        code, stdout = served
+        sys.stdout.write(stdout)  # outside the fallback: a run that was served is never run twice
+        sys.stdout.flush()
+        return code
+
+    def _served(self) -> tuple[int, str] | None:
         cwd = os.getcwd()
         repo = repo_root(start_folder(self.argv, cwd))
         if repo is None:
@@ -69,7 +79,7 @@ class Client:
             self.note(f"warm gate server unusable ({exc}); gating in this process", always=False)
         return None
 
-    def _talk(self, folder: int, repo: str, cwd: str) -> int | None:
+    def _talk(self, folder: int, repo: str, cwd: str) -> tuple[int, str] | None:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(CONNECT_TIMEOUT_S)
             try:
@@ -89,7 +99,7 @@ class Client:
                 self.spawn(repo)
                 return None
 
-    def _exchange(self, sock: socket.socket, repo: str, cwd: str) -> int | None:
+    def _exchange(self, sock: socket.socket, repo: str, cwd: str) -> tuple[int, str] | None:
         wire.send(sock, self.request(repo, cwd))
         while True:
             reply = wire.receive(sock)
@@ -100,9 +110,7 @@ class Client:
             elif kind == "started":
                 self.note(f"served by the warm gate server (pid {reply.get('pid')})", always=False)
             elif kind == "done" and type(reply.get("code")) is int and isinstance(reply.get("stdout"), str):
-                sys.stdout.write(reply["stdout"])
-                sys.stdout.flush()
-                return reply["code"]
+                return reply["code"], reply["stdout"]
             elif kind == "stale":
                 self.note("the warm gate server runs other code; gating in this process", always=False)
                 self.spawn(repo)
