@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import subprocess
 from pathlib import Path
@@ -27,6 +28,9 @@ def _loopback_only(self: socket.socket, address: object) -> object:
 
 def pytest_configure(config: pytest.Config) -> None:
     socket.socket.connect = _loopback_only  # type: ignore[method-assign]
+    # No test starts a warm gate server by accident (e.g. the hooks run under real pre-commit);
+    # tests/orchestrator/gate_server turns it back on where it is what is tested.
+    os.environ["DROID_NO_SERVER"] = "1"
 
 
 def git(repo: Path, *args: str) -> str:

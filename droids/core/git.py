@@ -20,16 +20,23 @@ import subprocess
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 
 from droids.core.errors import DroidError
 
-ENV = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
+# Set on top of the caller's environment for every git process.
+ENV_OVERRIDES = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
 # The id of git's empty tree object: what an unborn branch is compared with.
 EMPTY_TREE_SHA1 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 # Settings that keep repository-controlled programs from running, on every call.
 SAFE_CONFIG = ("core.fsmonitor=false", "core.hooksPath=/dev/null", "core.quotePath=false")
+
+
+def environment() -> dict[str, str]:
+    """The environment of a git process: the current one (read at each call, never a copy taken at
+    import: a long-lived process such as the warm gate server serves callers with other environments,
+    e.g. pre-commit's GIT_INDEX_FILE) with `ENV_OVERRIDES` on top."""
+    return {**os.environ, **ENV_OVERRIDES}
 
 
 def _argv(repo: Path, args: Iterable[str], extra_config: Iterable[str] = ()) -> list[str]:
@@ -46,7 +53,9 @@ def run(
     --others): the repository's filter drivers are blanked for them."""
     extra = neutral_filters(repo) if worktree else ()
     try:
-        proc = subprocess.run(_argv(repo, args, extra), input=stdin, capture_output=True, env=ENV, check=False)
+        proc = subprocess.run(
+            _argv(repo, args, extra), input=stdin, capture_output=True, env=environment(), check=False
+        )
     except FileNotFoundError:
         raise DroidError("git: command not found; install git (droid reads repositories with it)") from None
     if proc.returncode not in ok:
@@ -71,20 +80,26 @@ def popen(repo: Path, args: Iterable[str], *, stderr: object, extra_config: Iter
     """A streaming git process (stdin and stdout pipes) for long outputs such as `git log -p`."""
     try:
         return subprocess.Popen(
-            _argv(repo, args, extra_config), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=ENV
+            _argv(repo, args, extra_config),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=environment(),
         )
     except FileNotFoundError:
         raise DroidError("git: command not found; install git (droid reads repositories with it)") from None
 
 
-@lru_cache(maxsize=16)
 def neutral_filters(repo: Path) -> tuple[str, ...]:
-    """`-c` settings that blank every filter driver the repository's configuration names."""
+    """`-c` settings that blank every filter driver the repository's configuration names.
+
+    Asked on every call, never cached: the configuration may change between two runs of one
+    long-lived process, and a driver added in between must still be blanked."""
     try:
         out = subprocess.run(
             _argv(repo, ["config", "-z", "--get-regexp", r"^filter\..*\.(clean|smudge|process|required)$"]),
             capture_output=True,
-            env=ENV,
+            env=environment(),
             check=False,
         ).stdout.decode("utf-8", "surrogateescape")
     except FileNotFoundError:
@@ -113,7 +128,10 @@ def require_repo(repo: Path, why: str) -> str | None:
     that is not in a git work tree is bad input naming `why` needed one."""
     try:
         proc = subprocess.run(
-            _argv(repo, ["rev-parse", "--show-toplevel", "HEAD^{commit}"]), capture_output=True, env=ENV, check=False
+            _argv(repo, ["rev-parse", "--show-toplevel", "HEAD^{commit}"]),
+            capture_output=True,
+            env=environment(),
+            check=False,
         )
     except FileNotFoundError:
         raise DroidError("git: command not found; install git (droid reads repositories with it)") from None

@@ -45,3 +45,14 @@ def hoist_global_options(argv: Sequence[str]) -> list[str]:
 def _is_value(args: list[str], i: int) -> bool:
     """True when args[i] is the value of a global option before it (`--repo PATH`)."""
     return i > 0 and args[i - 1] in (*WITH_VALUE, "--format", "-f", "--output", "-o")
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The sub-command `argv` names (`gate` in `droid --repo X gate --staged`), or None."""
+    args = list(argv)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return None
+        if not arg.startswith("-") and not _is_value(args, i):
+            return arg
+    return None

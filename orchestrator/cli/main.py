@@ -10,10 +10,12 @@ from __future__ import annotations
 import sys
 import traceback
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from droids.core.errors import DroidError
 from orchestrator.cli import cmd_apex, cmd_auditlog, cmd_info, cmd_init, cmd_run, cmd_sim
@@ -83,26 +85,48 @@ cmd_sim.register(app)
 
 
 def run() -> None:
-    """Console-script entry point: run the app and map every outcome to the contract's exit codes."""
+    """The full CLI in this process (the `droid` script's client falls back to it): exit with the
+    contract's code for `sys.argv`."""
+    sys.exit(invoke(sys.argv[1:]))
+
+
+@lru_cache(maxsize=1)
+def click_command() -> TyperGroup:
+    """The click command typer builds from `app`: ~50 ms of signature introspection, done once per
+    process (calling `app(...)` would redo it on every call, i.e. on every request the warm gate
+    server answers)."""
+    command = typer.main.get_command(app)
+    assert isinstance(command, TyperGroup)
+    return command
+
+
+def invoke(argv: list[str]) -> int:
+    """Run the app on `argv`, writing to sys.stdout and sys.stderr, and map every outcome to the
+    contract's exit codes. The warm gate server calls this with a client's argv."""
     from orchestrator.cli.argv import hoist_global_options
 
     try:
-        code = app(args=hoist_global_options(sys.argv[1:]), standalone_mode=False, prog_name="droid")
+        code = click_command()(args=hoist_global_options(argv), standalone_mode=False, prog_name="droid")
     except (OrchestratorError, DroidError, TradingCoreError) as exc:
         sys.stderr.write(f"droid: error: {exc}\n")
-        sys.exit(2)
+        return 2
     except KeyboardInterrupt:
-        sys.exit(130)
+        return 130
+    except SystemExit as exc:  # as the interpreter would exit on it
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        sys.stderr.write(f"{exc.code}\n")
+        return 1
     except Exception as exc:
         if hasattr(exc, "exit_code") and hasattr(exc, "show"):  # click usage errors (vendored by typer)
             exc.show()
-            sys.exit(2 if exc.exit_code == 1 else exc.exit_code)
+            return 2 if exc.exit_code == 1 else exc.exit_code
         if type(exc).__name__ == "Abort":
-            sys.exit(130)
+            return 130
         log = _log_traceback()
         sys.stderr.write(f"droid: internal error: {exc.__class__.__name__}: {exc} (traceback in {log})\n")
-        sys.exit(3)
-    sys.exit(code if isinstance(code, int) else 0)
+        return 3
+    return code if isinstance(code, int) else 0
 
 
 def _log_traceback() -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator.cli.argv import hoist_global_options
+from orchestrator.cli.argv import command_of, hoist_global_options
 
 CASES = [
     (["gate", "--staged", "--policies", "X"], ["--policies", "X", "gate", "--staged"]),
@@ -21,3 +21,19 @@ CASES = [
 @pytest.mark.parametrize(("argv", "expected"), CASES)
 def test_global_options_after_the_command_move_before_it(argv: list[str], expected: list[str]) -> None:
     assert hoist_global_options(argv) == expected
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["gate", "--staged"], "gate"),
+        (["--repo", "gate", "audit"], "audit"),  # `gate` is --repo's value here
+        (["--policies", "P", "-q", "gate"], "gate"),
+        (["-f", "json", "--output", "o.json", "ask", "gate?"], "ask"),
+        (["--version"], None),
+        (["--", "gate"], None),
+        ([], None),
+    ],
+)
+def test_the_command_is_the_first_word_that_is_not_an_option_value(argv: list[str], expected: str | None) -> None:
+    assert command_of(argv) == expected

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from droids.core import git as core_git
 from droids.core.audit import postgres_store as audit_trail_postgres
 from droids.core.audit.sqlite_store import SQLiteAuditStore
 from droids.core.audit.trail import GENESIS, AuditRecord, NoAuditTrail, entry_hash, open_store, who
@@ -549,8 +548,8 @@ def _git_repo(path: Path, email: str | None) -> Path:
 def test_who(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict, email: str | None, expected: str) -> None:
     empty = tmp_path / "empty.gitconfig"
     empty.write_text("")
-    monkeypatch.setitem(core_git.ENV, "GIT_CONFIG_GLOBAL", str(empty))  # the machine's own identity stays out
-    monkeypatch.setitem(core_git.ENV, "GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))  # the machine's own identity stays out
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         monkeypatch.setenv(name, env.get(name, "droid-tester"))
     assert who(_git_repo(tmp_path / "repo", email), env=env) == expected
