@@ -10,6 +10,9 @@ Optionally:
 - `needs(task) -> str | None`: why the check cannot apply to this repository at all ("no trading
   core configured"), or None. Such a check is skipped and listed under the report's
   `metrics["not_applicable"]`; the orchestrator says it once per run for every droid.
+- `RUNS_REPOSITORY_CODE`: what of the repository the check runs ("its benchmark suite"), for the few
+  checks that exist to run the code they govern. The report says what ran; with `--no-exec` (or
+  gates.yaml `execute_repository_code: false`, `Task.no_exec`) such a check is skipped and said once.
 A droid lists its checks in one tuple; `run_checks` runs the ones that apply and merges their
 outcomes into the droid's report. Rules of checks that did not run are not in `rules_checked`.
 
@@ -35,6 +38,8 @@ from droids.core.errors import DroidError
 from droids.core.models import AuditEvent, DroidReport, Finding, RuleSpec, Task
 from droids.core.protocol import DroidContext
 from trading_core.errors import TradingCoreError
+
+NO_EXEC = "--no-exec: they run the repository's code"
 
 
 @dataclass
@@ -80,7 +85,8 @@ def run_checks(name: str, checks: Sequence[Check], task: Task, ctx: DroidContext
     answers, failures = [], []
     not_applicable: dict[str, list[str]] = {}
     for check in selected(checks, task):
-        reason = check.needs(task) if hasattr(check, "needs") else None
+        runs = getattr(check, "RUNS_REPOSITORY_CODE", None)
+        reason = NO_EXEC if runs and task.no_exec else (check.needs(task) if hasattr(check, "needs") else None)
         if reason:
             not_applicable.setdefault(reason, []).append(label(check))
             continue
@@ -98,6 +104,8 @@ def run_checks(name: str, checks: Sequence[Check], task: Task, ctx: DroidContext
         report.metrics.update(outcome.metrics)
         report.audit_events += outcome.audit_events
         report.rules_checked += [r.id for r in check.RULES]
+        if runs:
+            report.notes.append(f"{label(check)} ran the repository's code: {runs}")
         if outcome.answer:
             answers.append(outcome.answer)
     report.findings = _inline_ignores(report.findings, task, ctx)

@@ -101,6 +101,7 @@ class Task(_Frozen):
     commit_message: str | None = None
     event: dict[str, Any] | None = None
     event_source: str | None = None
+    no_exec: bool = False  # skip the checks that run the repository's code (--no-exec)
 
 
 class RuleSpec(_Frozen):

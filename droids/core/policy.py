@@ -54,10 +54,11 @@ class GatesPolicy(PolicyModel):
 
     version: int = Field(ge=1, le=1)
     judge: Literal["changed-lines", "whole-files"] = "changed-lines"
+    execute_repository_code: bool = True  # false: as --no-exec on every run
     profiles: dict[Profile, Thresholds]
     precedence: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
-    baseline: str = ".droid/baseline.json"
+    baseline: str = "droid-baseline.json"
 
     @field_validator("profiles")
     @classmethod

@@ -96,3 +96,44 @@ def governed_core(repo: Path) -> str | None:
                 f"{repo / 'pyproject.toml'}: tool.droid.trading-core: {configured} is outside the repository"
             ) from None
     return "trading_core" if (repo / "trading_core" / "__init__.py").is_file() else None
+
+
+def state_dir(repo: Path) -> tuple[Path, str | None]:
+    """Where droid keeps its state for `repo` (caches, history marks, reports, the local trail), and
+    a note when that is not `<repo>/.droid`.
+
+    State is never read from the repository under review: a `.droid` that is a symbolic link, or
+    that the repository commits (a poisoned cache could say "scanned, nothing found"), is refused and
+    the state lives in the user's state folder instead."""
+    local = repo / ".droid"
+    if local.is_symlink():
+        return _outside(repo), f"{local} is a symbolic link, not droid's: state kept in {_outside(repo)}"
+    if _tracked(repo, ".droid"):
+        return _outside(repo), f"{local} is committed to the repository, not droid's: state kept in {_outside(repo)}"
+    return local, None
+
+
+def _outside(repo: Path) -> Path:
+    import hashlib
+    import os
+
+    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return base / "droid" / "repos" / hashlib.sha256(str(repo.resolve()).encode()).hexdigest()[:16]
+
+
+def _tracked(repo: Path, folder: str) -> bool:
+    """True when the index holds a file under `folder/`. The index bytes are searched first (no git
+    process on the pre-commit path); only a hit is confirmed with `git ls-files`."""
+    from droids.core import git
+
+    dotgit = repo / ".git"
+    if dotgit.is_file():  # a worktree or submodule: "gitdir: <path>"
+        text = dotgit.read_text(encoding="utf-8", errors="replace").strip()
+        dotgit = (repo / text.removeprefix("gitdir:").strip()).resolve()
+    try:
+        index = (dotgit / "index").read_bytes()
+    except OSError:
+        return False
+    if f"{folder}/".encode() not in index:
+        return False
+    return bool(git.split_z(git.try_text(repo, "ls-files", "-z", "--", f":(literal){folder}")))

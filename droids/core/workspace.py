@@ -12,9 +12,11 @@ asked, not kept), and parsed trees of Python files for the run too: one parse pe
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
+from pathlib import Path
 from typing import Any, TypeVar
 
 from droids.core import git
@@ -89,10 +91,21 @@ class Workspace:
                     self._contents[path] = content
 
     def _read_file(self, path: str) -> bytes | OSError:
+        """The work tree's bytes of `path`. A symbolic link is read as git stores it, as the name of
+        its target, never followed: no check reads outside the repository."""
+        full = self.task.repo / path
         try:
-            return (self.task.repo / path).read_bytes()
+            if full.is_symlink():
+                return os.fsencode(full.readlink())
+            if not full.resolve().is_relative_to(self._root):  # a folder on the way is a link outside
+                return PermissionError(f"{path} leads outside the repository; not read")
+            return full.read_bytes()
         except OSError as exc:
             return exc
+
+    @cached_property
+    def _root(self) -> Path:
+        return self.task.repo.resolve()
 
     def python_modules(self, paths: Iterable[str], unparsable: list[str]) -> Iterator[PythonModule]:
         """Each parsable Python module among `paths`; "path:line" of each that does not parse is

@@ -17,7 +17,9 @@ from droids.core.models import Task
 from droids.core.protocol import DroidContext
 from droids.performance_optimizer.budget.rules import RULES
 
-__all__ = ["INTENT", "RULES", "applies", "run"]
+__all__ = ["INTENT", "RULES", "RUNS_REPOSITORY_CODE", "applies", "run"]
+
+RUNS_REPOSITORY_CODE = "its benchmark suite (perf.yaml benchmark.path)"
 
 INTENT = (
     "fast", "slow", "slower", "faster", "budget", "latency", "p99", "p50", "speed", "regression", "benchmark",

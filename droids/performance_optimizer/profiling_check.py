@@ -25,6 +25,7 @@ PROFILE_WORDS = (
 )  # fmt: skip
 MEMORY_WORDS = ("memory", "leak", "tracemalloc", "allocation", "ram", "heap")
 INTENT = PROFILE_WORDS + MEMORY_WORDS
+RUNS_REPOSITORY_CODE = "its trading core's OnTick pipeline, replayed"
 ASK_BY_DEFAULT = False  # a replay under a profiler takes seconds: only when asked for
 
 

@@ -16,11 +16,19 @@ if TYPE_CHECKING:
 
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="Output format (overrides the global one).")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")]
+NoExecOpt = Annotated[
+    bool, typer.Option("--no-exec", help="Skip the checks that run the repository's code (simulator, benchmarks).")
+]
 AUDIT_FILES = {"report.json": "json", "report.md": "markdown", "report.sarif": "sarif", "report.html": "html"}
 
 
-def _finish(session: Session, task: Task, *, only: str | None = None, record: bool = False) -> RunReport:
+def _finish(
+    session: Session, task: Task, *, only: str | None = None, record: bool = False, no_exec: bool = False
+) -> RunReport:
     from orchestrator.execute import execute
+
+    if no_exec or not session.gates.execute_repository_code:
+        task = task.model_copy(update={"no_exec": True})
     from orchestrator.progress_display import LiveProgress, wanted
 
     registry, gates = session.registry, session.gates
@@ -61,6 +69,7 @@ def gate(
         bool,
         typer.Option("--show-preexisting", help="List findings on lines the change did not touch (never blocking)."),
     ] = False,
+    no_exec: NoExecOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -81,7 +90,7 @@ def gate(
         commit_msg=commit_msg,
     )
     folder = _report_folder(out) if out is not None else None  # bad --out: exit 2 before anything runs
-    report = _finish(session, task, record=True)
+    report = _finish(session, task, record=True, no_exec=no_exec)
     if folder is not None:
         _write_reports(session, report, folder)
     raise typer.Exit(_code(report))
@@ -92,6 +101,7 @@ def audit(
     out: Annotated[
         Path | None, typer.Option("--out", help="Report folder (default .droid/reports/<UTC time>/).")
     ] = None,
+    no_exec: NoExecOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -101,7 +111,7 @@ def audit(
     session: Session = ctx.obj.with_output(fmt, output)
     task = simple_task("audit", session.repo, session.policies, cwd=session.cwd)
     folder = _report_folder(out or session.state_dir / "reports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
-    report = _finish(session, task, record=True)
+    report = _finish(session, task, record=True, no_exec=no_exec)
     _write_reports(session, report, folder)
     raise typer.Exit(_code(report))
 
@@ -131,6 +141,7 @@ def ask(
     ctx: typer.Context,
     request: Annotated[str, typer.Argument(help='A question, e.g. "any leaked secrets?"')],
     paths: Annotated[list[str] | None, typer.Argument(help="Limit the question to these paths.")] = None,
+    no_exec: NoExecOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -148,7 +159,7 @@ def ask(
     task = simple_task("ask", session.repo, session.policies, request=request, paths=paths or [], cwd=session.cwd)
     if not route_task(task, session.registry):
         raise OrchestratorError(_no_match(request, cards))
-    raise typer.Exit(_code(_finish(session, task)))
+    raise typer.Exit(_code(_finish(session, task, no_exec=no_exec)))
 
 
 def _no_match(request: str, cards: list) -> str:
@@ -164,6 +175,7 @@ def run_droid(
     ctx: typer.Context,
     droid: Annotated[str, typer.Argument(help="Droid name, e.g. security-compliance.")],
     paths: Annotated[list[str] | None, typer.Argument(help="Files or folders (default: the whole repo).")] = None,
+    no_exec: NoExecOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -179,7 +191,7 @@ def run_droid(
             f"unknown droid '{droid}'" + (f"; did you mean '{hint}'?" if hint else "") + f" (droids: {names})"
         )
     task = simple_task("run", session.repo, session.policies, paths=paths or [], cwd=session.cwd)
-    raise typer.Exit(_code(_finish(session, task, only=droid)))
+    raise typer.Exit(_code(_finish(session, task, only=droid, no_exec=no_exec)))
 
 
 def register(app: typer.Typer) -> None:

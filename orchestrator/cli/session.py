@@ -46,9 +46,16 @@ class Session:
 
         return load_gates(self.policies, self.repo)
 
-    @property
+    @cached_property
     def state_dir(self) -> Path:
-        return self.repo / ".droid"
+        """`<repo>/.droid`, unless the repository supplies it (a link, committed): then the user's
+        state folder, said once on stderr (droids.core.settings.state_dir)."""
+        from droids.core.settings import state_dir
+
+        folder, note = state_dir(self.repo)
+        if note:
+            self.note(note)
+        return folder
 
     def with_output(self, fmt: str | None, output: Path | None) -> Session:
         """Apply a command's own --format/--output over the global ones."""

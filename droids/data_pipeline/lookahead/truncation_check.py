@@ -16,8 +16,17 @@ from droids.data_pipeline.names import finding
 from droids.data_pipeline.policy import Truncation
 
 RULES = (data025.RULE,)
+RUNS_REPOSITORY_CODE = "its trading core's feature pipeline, on truncated data"
 INTENT = ("look ahead", "lookahead", "leak", "future", "bias", "feature", "truncation")
 PROBE = Path(__file__).with_name("probe.py")
+
+
+def needs(task: Task) -> str | None:
+    """The truncation test runs the repository's feature pipeline: no trading core, nothing to run
+    (said once for the whole run, with the other droids' checks that need one)."""
+    from droids.core.governed import needs_core
+
+    return needs_core(task)
 
 
 def applies(task: Task) -> bool:

@@ -48,6 +48,7 @@ CMP003 = RuleSpec(
     fix=FIX,
 )
 RULES = (CMP003,)
+RUNS_REPOSITORY_CODE = "its trading core, in the simulator"
 WATCHED = ("trading_core/", "policies/")
 RESULTS = Path("compliance") / "scenarios.json"
 

@@ -26,7 +26,7 @@ def test_shipped_gates_policy_loads() -> None:
             r"gates.yaml:\d+: profiles.ci.block_at: Input should be",
         ),
         ("version: 1", "version: 7", r"gates.yaml:5: version"),
-        ("baseline: .droid/baseline.json", "baseline: .droid/baseline.json\nbaselines: x", r"baselines: Extra inputs"),
+        ("baseline: droid-baseline.json", "baseline: droid-baseline.json\nbaselines: x", r"baselines: Extra inputs"),
         (
             "  run:        {block_at: high, warn_at: low, time_limit_s: 1800}\n",
             "",
@@ -34,7 +34,7 @@ def test_shipped_gates_policy_loads() -> None:
         ),
         ("time_limit_s: 30}", "time_limit_s: -1}", r"profiles.pre-commit.time_limit_s"),
         (
-            "baseline: .droid/baseline.json",
+            "baseline: droid-baseline.json",
             "baseline: [unclosed",
             r"gates.yaml:\d+: malformed YAML",
         ),
