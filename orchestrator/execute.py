@@ -28,6 +28,7 @@ def execute(
 ) -> RunReport:
     """Run `task`; with `record`, append the verdict to the audit trail (never on bad input).
     `progress` hears which droid runs which check and how far it is (the live display)."""
+    _validate_policies(task, registry)
     baseline = load_baseline(task.repo / gates.baseline)
     ctx = DroidContext(state_dir=state_dir, progress=progress)
     try:
@@ -40,6 +41,25 @@ def execute(
     if record:
         _record(report, task)
     return report
+
+
+def _validate_policies(task: Task, registry: Registry) -> None:
+    """Every policy file the run may read, checked before a droid runs (a pre-commit gate: the ones
+    it changes). A malformed file stops the run with one line (exit 2)."""
+    from droids.core.policy_files import validate_for_run
+    from trading_core.errors import TradingCoreError
+
+    only = None
+    if task.profile == "pre-commit":
+        rel = task.policies.resolve()
+        changed = {(task.repo / p).resolve() for p in task.targets.paths}
+        only = frozenset(p.name for p in changed if p.parent == rel)
+        if not only:
+            return
+    try:
+        validate_for_run(registry.policy_files(), task.policies, task.repo, only)
+    except TradingCoreError as exc:
+        raise DroidError(str(exc)) from None
 
 
 def _record(report: RunReport, task: Task) -> None:

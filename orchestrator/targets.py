@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -17,10 +18,20 @@ _SKIP_DIRS = {".git", ".droid", ".venv", "venv", "node_modules", "__pycache__", 
 
 
 def find_repo(start: Path) -> Path:
-    """The git top-level of `start`, else `start` itself."""
+    """The git top-level of `start`, else `start` itself (a folder that is not in git).
+
+    A bare repository has no work tree to check, and a git folder with no git to read it cannot be
+    judged: both are one line (exit 2), never a scan of `.git/objects` as if it were the tree."""
     if not start.is_dir():
         raise OrchestratorError(f"--repo {start}: not a directory")
-    return (git.toplevel(start) or start).resolve()
+    top = git.toplevel(start)
+    if top is not None:
+        return top.resolve()
+    if shutil.which("git") is None and any((p / ".git").exists() for p in (start, *start.parents)):
+        raise OrchestratorError(f"{start}: a git repository, but git is not on PATH; install git")
+    if git.try_text(start, "rev-parse", "--is-bare-repository").strip() == "true":
+        raise OrchestratorError(f"{start}: a bare repository has no work tree to check; run droid in a clone")
+    return start.resolve()
 
 
 def _walk(root: Path, repo: Path) -> list[str]:
@@ -42,7 +53,10 @@ def explicit_paths(repo: Path, raw: Sequence[str], cwd: Path) -> list[str]:
     tracked = set(whole_tree(repo)) if git.toplevel(repo) is not None else None
     out: list[str] = []
     for item in raw:
-        path = (cwd / item).resolve()
+        try:
+            path = (cwd / item).resolve()
+        except (RuntimeError, OSError):  # a symbolic link loop
+            raise OrchestratorError(f"{item}: a symbolic link loop, not a file") from None
         try:
             rel = path.relative_to(repo)
         except ValueError:

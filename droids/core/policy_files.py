@@ -69,3 +69,24 @@ def all_policy_files(declared: list[PolicyFile]) -> list[PolicyFile]:
     for item in (*CORE_POLICY_FILES, *declared):
         seen.setdefault(item.name, item)
     return list(seen.values())
+
+
+def validate_for_run(
+    declared: list[PolicyFile], policies: Path, repo: Path, only: frozenset[str] | None = None
+) -> None:
+    """Validate each policy file a run may read against its model, before any droid runs, so a
+    malformed file is one line naming file, line and key (exit 2), never a silent pass. `only`
+    limits it to those file names (a pre-commit gate checks the policy files it changes; the
+    others were checked when they changed). Built-in files are droid's own: not re-checked."""
+    from droids.core.manifest import load
+    from droids.core.policy import display_path
+    from trading_core.policy import load_policy_file
+    from trading_core.policy.locate import is_builtin
+
+    for pf in all_policy_files(declared):
+        if only is not None and pf.name not in only:
+            continue
+        builtin = load(pf.builtin_dir) if pf.builtin_dir else None
+        path = policy_path(policies, pf.name, builtin) if builtin else policies / pf.name
+        if path.is_file() and not is_builtin(path):
+            load_policy_file(path, load(pf.model), display=display_path(path, repo))

@@ -113,6 +113,11 @@ def state_dir(repo: Path) -> tuple[Path, str | None]:
     return local, None
 
 
+def outside_state_dir(repo: Path) -> Path:
+    """The user's state folder for `repo`, outside its work tree."""
+    return _outside(repo)
+
+
 def _outside(repo: Path) -> Path:
     import hashlib
     import os

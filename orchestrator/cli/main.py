@@ -8,6 +8,7 @@ stderr with exit 2; anything else is a bug: its traceback goes to a log file nam
 from __future__ import annotations
 
 import sys
+import tempfile
 import traceback
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -129,15 +130,18 @@ def invoke(argv: list[str]) -> int:
     return code if isinstance(code, int) else 0
 
 
-def _log_traceback() -> Path:
-    logs = Path.cwd() / ".droid" / "logs"
-    try:
-        logs.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        logs = Path("/tmp")  # noqa: S108 - last resort when the repo is read-only
-    path = logs / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}-cli.log"
-    path.write_text(traceback.format_exc(), encoding="utf-8")
-    return path
+def _log_traceback() -> str:
+    """Where the traceback went: `.droid/logs/` of the cwd, else the temp folder; when neither can be
+    written (a full disk), a word saying so: the one line on stderr stays one line."""
+    name = f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}-cli.log"
+    for logs in (Path.cwd() / ".droid" / "logs", Path(tempfile.gettempdir())):
+        try:
+            logs.mkdir(parents=True, exist_ok=True)
+            (logs / name).write_text(traceback.format_exc(), encoding="utf-8")
+            return str(logs / name)
+        except OSError:
+            continue
+    return "nowhere: no writable folder for the log"
 
 
 if __name__ == "__main__":

@@ -50,9 +50,21 @@ class Session:
     def state_dir(self) -> Path:
         """`<repo>/.droid`, unless the repository supplies it (a link, committed): then the user's
         state folder, said once on stderr (droids.core.settings.state_dir)."""
-        from droids.core.settings import state_dir
+        from droids.core.settings import outside_state_dir, state_dir
 
         folder, note = state_dir(self.repo)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a read-only checkout: keep state in the user's folder instead
+            folder, note = (
+                outside_state_dir(self.repo),
+                f"{folder}: cannot write ({exc.strerror}): state kept elsewhere",
+            )
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as again:
+                raise OrchestratorError(f"{folder}: cannot write droid's state ({again.strerror})") from None
+            note += f" ({folder})"
         if note:
             self.note(note)
         return folder
