@@ -27,17 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from droids.core.errors import DroidError
+from droids.core.user_state import user_state_dir
 
 SCHEMA = "droid-audit-anchor/1"
 _HEX = frozenset("0123456789abcdef")
 
 
 def anchors_dir(env: Mapping[str, str] | None = None) -> Path:
-    """Where anchors live: $XDG_STATE_HOME/droid/anchors (a relative XDG_STATE_HOME is ignored, as
-    the XDG spec says), else ~/.local/state/droid/anchors."""
-    state = (os.environ if env is None else env).get("XDG_STATE_HOME", "")
-    base = Path(state) if state and Path(state).is_absolute() else Path.home() / ".local" / "state"
-    return base / "droid" / "anchors"
+    """Where anchors live: `<user state directory>/droid/anchors` (user_state.py)."""
+    return user_state_dir(env) / "droid" / "anchors"
 
 
 @dataclass(frozen=True)
