@@ -45,11 +45,9 @@ from typing import Any, ClassVar, Self
 
 from droids.core import git
 from droids.core.audit.anchor import Anchor, AnchorFile
-from droids.core.audit.keyed import KEY_ENV, audit_key, entry_mac
+from droids.core.audit.keyed import KEY_ENV, audit_key, entry_mac, mac_matches
 from droids.core.audit.verify import GENESIS, VerifyResult, anchor_problem, verify_rows
 from droids.core.errors import DroidError
-
-__all__ = ["GENESIS", "VerifyResult"]  # re-exported: callers import them from here
 
 SCHEMA = "droid-audit/1"
 MAX_DETAILS_BYTES = 4096
@@ -216,15 +214,32 @@ class AuditStore(ABC):
         insert = f"INSERT INTO audit_entries ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608  # nosec B608: constant column names, values bound
         try:
             with self._write_transaction():
-                newest = self._db.execute("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1").fetchone()
+                mac = "mac" if self._has_mac else "NULL"
+                newest = self._db.execute(
+                    f"SELECT seq, hash, {mac} FROM audit_entries ORDER BY seq DESC LIMIT 1"  # noqa: S608  # nosec B608: constant
+                ).fetchone()
                 self._refuse_if_anchor_lost(newest[0] if newest else 0)
-                entry = seal(entry, newest, self._key)
+                self._refuse_if_key_differs(newest)
+                entry = seal(entry, newest[:2] if newest else None, self._key)
                 stored = {**entry, "counts": canonical(entry["counts"]), "details": canonical(entry["details"])}
                 self._db.execute(insert, [stored[c] for c in columns])
         except self._errors as exc:
             raise DroidError(f"{self.location}: cannot append to the audit trail ({self._describe(exc)})") from None
         self.anchor_note = self._anchors.advance(Anchor(entry["seq"], entry["hash"], entry["mac"] is not None))
         return entry
+
+    def _refuse_if_key_differs(self, newest: tuple[int, str, str | None] | None) -> None:
+        """Once the newest entry is keyed, an entry without a MAC or under another key would break the
+        trail for everyone (verify reports it): refuse, and say why."""
+        if newest is None or newest[2] is None:
+            return
+        if self._key is None:
+            why = f"the audit trail is keyed (entry {newest[0]} carries a MAC): set {KEY_ENV}, the key its writers use"
+        elif not mac_matches(self._key, newest[1], newest[2]):
+            why = f"entry {newest[0]}'s MAC does not match {KEY_ENV} (another key, or the trail was rewritten)"
+        else:
+            return
+        raise AuditTrailBroken(f"{self.location}: {why}; nothing appended")
 
     def _refuse_if_anchor_lost(self, newest: int) -> None:
         anchored = self._anchors.read()

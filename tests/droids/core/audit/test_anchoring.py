@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from droids.core.audit import trail
 from droids.core.audit.anchor import anchors_dir
 from droids.core.audit.trail import AuditRecord, AuditTrailBroken, entry_hash
 from droids.core.errors import DroidError
@@ -164,12 +165,12 @@ def _forget_anchor(backend: Backend) -> None:
         path.unlink()
 
 
-def _unkeyed_append(b: Backend) -> None:
-    os.environ.pop("DROID_AUDIT_KEY")
-    try:
-        _fill(b, 1)
-    finally:
-        os.environ["DROID_AUDIT_KEY"] = KEYS["right"]
+def _unkeyed_entry(b: Backend) -> None:
+    """An entry without a MAC after keyed ones, as an older droid or someone without the key writes it
+    (droid itself refuses to: test_a_keyed_trail_refuses_an_unkeyed_or_wrongly_keyed_writer)."""
+    row = {**b.row(5), "seq": 6, "prev_hash": b.row(5)["hash"], "verdict": "block"}
+    row["hash"] = entry_hash(row)
+    b.insert_raw(row)
 
 
 KEYS: dict[str, str] = {}
@@ -182,7 +183,7 @@ WITH_KEY: list[tuple[str, Callable[[Backend], None], int, str]] = [
      "entry 5: no MAC (with DROID_AUDIT_KEY set the newest entry must carry one"),
     ("written under another key", lambda b: os.environ.update(DROID_AUDIT_KEY=KEYS["wrong"]), 1,
      "entry 1: MAC does not match DROID_AUDIT_KEY (rewritten and re-chained, or written under another key)"),
-    ("an unkeyed entry appended after keyed ones", _unkeyed_append, 6,
+    ("an unkeyed entry appended after keyed ones", _unkeyed_entry, 6,
      "entry 6: no MAC, although entries from 1 on carry one"),
 ]  # fmt: skip
 
@@ -204,6 +205,45 @@ def test_the_keyed_chain_catches_a_rewrite_without_any_anchor(
     assert cli.code == 1 and _one_line(cli.err) == f"audit trail BROKEN: {result.reason}"
     for text in (cli.out, cli.err, result.reason, *(p.read_text() for p in anchors_dir().rglob("*.json"))):
         assert KEYS["right"] not in text and KEYS["wrong"] not in text
+
+
+@pytest.mark.parametrize("other", [None, "another key"], ids=["no key", "another key"])
+def test_a_keyed_trail_refuses_an_unkeyed_or_wrongly_keyed_writer(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch, other: str | None
+) -> None:
+    key = secrets.token_hex(20)
+    monkeypatch.setenv("DROID_AUDIT_KEY", key)
+    _fill(backend, 2)
+    if other is None:
+        monkeypatch.delenv("DROID_AUDIT_KEY")
+        says = "the audit trail is keyed (entry 2 carries a MAC): set DROID_AUDIT_KEY, the key its writers use"
+    else:
+        monkeypatch.setenv("DROID_AUDIT_KEY", secrets.token_hex(20))
+        says = "entry 2's MAC does not match DROID_AUDIT_KEY (another key, or the trail was rewritten)"
+    with backend.open() as store, pytest.raises(AuditTrailBroken) as err:
+        store.append(**ENTRY)
+    assert _one_line(str(err.value)) == f"{backend.open().location}: {says}; nothing appended"
+    monkeypatch.setenv("DROID_AUDIT_KEY", key)
+    with backend.open() as store:
+        assert (store.verify().ok, store.verify().count) == (True, 2)
+
+
+@pytest.mark.parametrize("keyed", [True, False], ids=["with key", "without key"])
+def test_a_role_that_may_not_add_the_mac_column(backend: Backend, monkeypatch: pytest.MonkeyPatch, keyed: bool) -> None:
+    """A store made before the keyed chain, opened by a writer that may not ALTER it (a CI role with
+    INSERT and SELECT only): with a key, one clear line; without, it appends as before."""
+    _fill(backend, 1)
+    backend.tamper("ALTER TABLE audit_entries DROP COLUMN mac")
+    monkeypatch.setattr(trail, "ADD_MAC_COLUMN", "ALTER TABLE audit_entries_not_ours ADD COLUMN mac TEXT")
+    if keyed:
+        monkeypatch.setenv("DROID_AUDIT_KEY", secrets.token_hex(20))
+        with pytest.raises(DroidError) as err:
+            backend.open()
+        assert "cannot add the mac column for DROID_AUDIT_KEY" in _one_line(str(err.value))
+        assert str(err.value).endswith("open the trail once as the owner of audit_entries")
+        return
+    with backend.open() as store:
+        assert store.append(**ENTRY).mac is None and store.verify().count == 2
 
 
 def test_an_intact_keyed_trail_verifies_and_says_how(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
