@@ -54,7 +54,7 @@ class SQLiteAuditStore(AuditStore):
         try:
             if not os.path.lexists(path):
                 if self._anchors.read() is not None:
-                    raise self._gone("the file is missing", f"move any copy of it away from {path}")
+                    raise self._gone("the file is missing (deleted, or `git clean -x` removed .droid)", None)
                 if not create:
                     raise NoAuditTrail(f"{path}: no audit trail here (nothing has been gated or audited yet)")
                 self._create(path)

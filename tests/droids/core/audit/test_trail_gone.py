@@ -43,7 +43,11 @@ def _no_tables(db: Path) -> None:
 # (what happened to .droid/audit.db, how the message goes on after the file name)
 DAMAGE: list[tuple[str, Callable[[Path], None], str]] = [
     ("truncated to 0 bytes", _truncate, ": the file is empty (0 bytes: truncated?): the audit trail is gone"),
-    ("deleted", Path.unlink, ": the file is missing: the audit trail is gone"),
+    (
+        "deleted",
+        Path.unlink,
+        ": the file is missing (deleted, or `git clean -x` removed .droid): the audit trail is gone",
+    ),
     ("emptied of its tables", _no_tables, ": a database without tables: the audit trail is gone"),
 ]
 
@@ -61,7 +65,7 @@ def test_a_damaged_sqlite_trail_is_never_recreated(
         open_store(git_repo, "", create=create)
     message = str(err.value)
     assert "\n" not in message and message.startswith(f"{db}{says} (this machine last saw entry 3 of it)")
-    assert message.endswith(f"and remove this machine's anchor {_anchor()}")
+    assert message.endswith(f"remove this machine's anchor {_anchor()}")
     assert (db.read_bytes() if db.exists() else None) == before  # nothing written over the evidence
 
 
