@@ -68,7 +68,9 @@ def _record(report: RunReport, task: Task) -> None:
     Events are facts about what the run let through, so a blocked run writes none: an approval of
     a change that was refused would read as if the change landed. Each event names its run's entry
     (`details.run` = that seq), since other writers may append in between. The report quotes the
-    verdict entry's seq:hash as `audit_entry` (the anchor) and each event's under `audit_events`."""
+    verdict entry's seq:hash as `audit_entry` (the anchor) and each event's under `audit_events`.
+    A trail that is gone or whose anchored entry is missing or changed is refused (AuditTrailGone,
+    AuditTrailBroken: exit 2): the run fails closed rather than write a new trail over it."""
     from droids.core.audit.trail import open_store, who
 
     counts = Counter(f.rule for f in report.active())
@@ -90,6 +92,11 @@ def _record(report: RunReport, task: Task) -> None:
                 for e in events
             ]
             report.extra["audit_events"] = [{"seq": w.seq, "hash": w.hash, "kind": w.kind} for w in written]
+        if store.anchor_note:  # the entry is written; only this machine's check of the trail is weaker
+            report.notes.append(
+                f"audit trail: {store.anchor_note}; a deletion of the newest entries would go unnoticed on this "
+                "machine (set XDG_STATE_HOME to a writable folder)"
+            )
 
 
 def exit_code(report: RunReport) -> int:

@@ -33,6 +33,15 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["DROID_NO_SERVER"] = "1"
 
 
+@pytest.fixture(autouse=True)
+def _own_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own user state directory (audit-trail anchors, the machine's fingerprint
+    key) and runs without the CI's DROID_AUDIT_KEY / DROID_FINGERPRINT_KEY unless it sets them."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    for name in ("DROID_AUDIT_KEY", "DROID_FINGERPRINT_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def git(repo: Path, *args: str) -> str:
     """Run real git in `repo` and return its stdout."""
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout

@@ -151,7 +151,9 @@ class Finding(BaseModel):
 def fingerprint(rule: str, path: str | None, content: str) -> str:
     """Stable identity of a finding: rule, path and normalised matched content, not the line number.
 
-    Callers pass content that is safe to hash into a report (for a secret: a hash of the secret).
+    Callers pass content that is safe to hash into a report. For a secret that is never the secret
+    nor a plain hash of it (which would confirm a guessed secret offline) but its hash keyed under
+    the repository's key: `droids.core.fingerprint_key.run_key(workspace).keyed(hash)`.
     """
     normalised = " ".join(content.split())
     digest = hashlib.sha256(f"{rule}\0{path or ''}\0{normalised}".encode()).hexdigest()

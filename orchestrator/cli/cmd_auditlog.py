@@ -11,7 +11,7 @@ import typer
 from orchestrator.cli.session import Session
 
 if TYPE_CHECKING:
-    from droids.core.audit.trail import AuditRecord
+    from droids.core.audit.trail import AuditRecord, VerifyResult
 
 audit_log_app = typer.Typer(
     help="Read and verify the tamper-evident audit trail.", no_args_is_help=True, rich_markup_mode=None
@@ -61,7 +61,8 @@ def verify(
         str | None, typer.Option(metavar="SEQ:HASH", help="Also check that this entry (from a report) is still there.")
     ] = None,
 ) -> None:
-    """Walk the hash chain; exit 1 and name the first entry that was changed or deleted."""
+    """Walk the hash chain, the MACs (with DROID_AUDIT_KEY) and this machine's anchor; exit 1 and name
+    the first entry that was changed or deleted."""
     from orchestrator.errors import OrchestratorError
 
     session: Session = ctx.obj
@@ -75,9 +76,29 @@ def verify(
         result = store.verify(anchor=pinned)
     if result.ok:
         session.emit(f"audit trail OK: {result.count} entries, newest {result.newest_seq} {result.newest_hash}")
+        for line in _how_verified(result):
+            session.emit(f"  {line}")
         return
     typer.echo(f"audit trail BROKEN: {result.reason}", err=True)
     raise typer.Exit(1)
+
+
+def _how_verified(result: VerifyResult) -> list[str]:
+    """What vouched for the trail beyond the hash chain: MACs, this machine's anchor (never the key)."""
+    from droids.core.audit.keyed import KEY_ENV
+
+    lines = []
+    if result.macs_checked:
+        lines.append(f"MACs valid under {KEY_ENV} on entries {result.keyed_from}-{result.newest_seq}")
+    elif result.keyed_from is not None:
+        lines.append(f"MACs not checked: {KEY_ENV} is not set (entries from {result.keyed_from} on carry one)")
+    elif result.count:
+        lines.append(f"no entry carries a MAC: set {KEY_ENV} (in CI and for every writer) to key the chain")
+    if result.anchor_note:
+        lines.append(f"this machine's anchor was not updated: {result.anchor_note}")
+    elif result.anchor_path:
+        lines.append(f"anchored on this machine at entry {result.newest_seq}: {result.anchor_path}")
+    return lines
 
 
 @audit_log_app.command("export")

@@ -11,6 +11,9 @@
 3. `verify()` over the whole trail of `--entries` + appends entries.
 SQLite keeps its file in a temporary folder on local disk; PostgreSQL its tables in a fresh schema,
 over TCP on 127.0.0.1 with the server's default durability (fsync on, synchronous_commit on).
+Every append also checks and moves this machine's anchor (a file written with fsync in a temporary
+XDG_STATE_HOME on the same disk); `--keyed` sets a DROID_AUDIT_KEY made at run time (one HMAC per
+append, one per entry in verify).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import secrets
 import statistics
 import subprocess
 import sys
@@ -87,8 +91,13 @@ def main() -> None:
     parser.add_argument("--appends", type=int, default=300)
     parser.add_argument("--entries", type=int, default=2_000)
     parser.add_argument("--procs", type=int, default=4)
+    parser.add_argument("--keyed", action="store_true", help="with a DROID_AUDIT_KEY made at run time")
     args = parser.parse_args()
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    state = tempfile.TemporaryDirectory()  # this machine's anchors: never the user's own state directory
+    os.environ["XDG_STATE_HOME"] = state.name
+    if args.keyed:
+        os.environ["DROID_AUDIT_KEY"] = secrets.token_hex(32)
     with tempfile.TemporaryDirectory() as tmp:
         measure("sqlite", Path(tmp), "", args)
     server = os.environ.get("DROID_TEST_POSTGRES_URL")

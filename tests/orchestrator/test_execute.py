@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from droids.core.audit.trail import open_store
+from droids.core.audit.trail import AuditTrailBroken, open_store
 from droids.core.models import Targets, Task
 from droids.core.policy import load_gates
 from droids.core.registry import Registry
@@ -64,3 +65,29 @@ def test_events_follow_the_verdict_entry_with_its_run_metadata(
     assert all(e.details["run"] == gate.seq for e in events)  # each event names its run's entry
     assert all((e.profile, e.who, e.head, e.verdict) == (gate.profile, gate.who, gate.head, "approved") for e in events)
     assert report.extra.get("audit_events", []) == [{"seq": e.seq, "hash": e.hash, "kind": "approval"} for e in events]
+
+
+def test_an_anchor_that_cannot_be_written_is_a_note_and_the_entry_stands(
+    git_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "state").write_text("a file where the state directory should be")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    report = execute(_task(git_repo, ()), _registry(git_repo, blocking=False), GATES, git_repo / ".droid", record=True)
+    (note,) = [n for n in report.notes if n.startswith("audit trail: ")]
+    assert "cannot write the audit trail's anchor" in note and "\n" not in note
+    assert report.extra["audit_entry"]["seq"] == 1
+
+
+def test_a_recorded_run_fails_closed_on_a_trail_whose_anchored_entry_is_gone(git_repo: Path) -> None:
+    registry = _registry(git_repo, blocking=False)
+    execute(_task(git_repo, ()), registry, GATES, git_repo / ".droid", record=True)
+    execute(_task(git_repo, ()), registry, GATES, git_repo / ".droid", record=True)
+    con = sqlite3.connect(git_repo / ".droid" / "audit.db")
+    con.execute("DROP TRIGGER audit_entries_no_delete")
+    con.execute("DELETE FROM audit_entries WHERE seq = 2")
+    con.commit()
+    con.close()
+    with pytest.raises(AuditTrailBroken, match=r"audit trail broken: entry 2: deleted \(the trail ends at 1; "):
+        execute(_task(git_repo, ()), registry, GATES, git_repo / ".droid", record=True)
+    with open_store(git_repo) as store:
+        assert store.verify().count == 1

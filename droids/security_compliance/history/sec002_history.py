@@ -12,7 +12,8 @@ false-positive filters, the same `# pragma: allowlist secret` comments (a line a
 was committed is not reported), the same severities and redacted evidence. Only the lines a commit
 added count as introduced by it; each blob is scanned once, a renamed file does not re-introduce
 what it holds, and a merge introduces only what none of its parents had (a conflict resolution).
-A secret listed in `.secrets.baseline` for its path is reported as suppressed.
+A secret listed in `.secrets.baseline` for its path is reported as suppressed. Its fingerprint,
+like SEC001's, holds the secret's hash only as an HMAC under the repository's fingerprint key.
 
 Incremental: `.droid/sec002-history.sqlite` remembers each ref's last scanned commit and every
 blob already scanned, as hashes and redacted evidence, never a secret's value. The next run scans
@@ -36,11 +37,13 @@ or CI gate, which judges a change, not the past.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from droids.core.checks import CheckOutcome
+from droids.core.fingerprint_key import FingerprintKey, note_once, repository_key, run_key
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.progress import Step, quiet_step
 from droids.core.protocol import DroidContext
@@ -76,6 +79,7 @@ class HistoryResult:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
+    secrets: int = 0  # findings of secrets (not the shallow-clone note)
 
 
 def applies(task: Task) -> bool:
@@ -89,18 +93,27 @@ def applies(task: Task) -> bool:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
-    result = scan_history(task.repo, ctx.state_dir, step=ctx.step(DROID, SEC002.id))
-    return CheckOutcome(findings=result.findings, notes=result.notes, metrics={"history": result.metrics})
+    workspace = ctx.workspace(task)
+    result = scan_history(task.repo, ctx.state_dir, step=ctx.step(DROID, SEC002.id), key=lambda: run_key(workspace))
+    notes = result.notes + (note_once(workspace) if result.secrets else [])
+    return CheckOutcome(findings=result.findings, notes=notes, metrics={"history": result.metrics})
 
 
 def scan_history(
-    repo: Path, state_dir: Path, since: str | None = None, cache_dir: Path | None = None, step: Step = quiet_step
+    repo: Path,
+    state_dir: Path,
+    since: str | None = None,
+    cache_dir: Path | None = None,
+    step: Step = quiet_step,
+    key: Callable[[], FingerprintKey] | None = None,
 ) -> HistoryResult:
     """Scan the history of `repo`, keeping incremental state in `state_dir` (`<repo>/.droid`).
 
     `since`: only secrets introduced by commits after that revision. `cache_dir`: SEC001's scan
-    cache, shared to check HEAD (default: `<state_dir>/cache/security-compliance`). Raises
-    DroidError for a path that is not a git repository or an unknown `since` revision.
+    cache, shared to check HEAD (default: `<state_dir>/cache/security-compliance`). `key`: the
+    fingerprint key, asked only when a secret was found (default: the repository's, with its note
+    among the result's notes). Raises DroidError for a path that is not a git repository or an
+    unknown `since` revision.
     """
     from droids.security_compliance.history.scan import scan_repository
     from droids.security_compliance.secrets.baseline import load_baseline
@@ -112,12 +125,21 @@ def scan_history(
         except OSError:
             cache_dir = None  # the history state says so in a note; HEAD is then checked uncached
     outcome = scan_repository(repo, state_dir, since, cache_dir, step)
-    known = outcome.head is not None
-    findings = [to_finding(item, accepted.get(item.secret.path, frozenset()), known) for item in outcome.secrets]
-    return HistoryResult(findings=findings + _shallow_findings(outcome), notes=outcome.notes, metrics=outcome.metrics)
+    known, notes = outcome.head is not None, list(outcome.notes)
+    findings = []
+    if outcome.secrets:
+        fingerprint_key = key() if key is not None else repository_key(repo)
+        notes += [fingerprint_key.note] if key is None and fingerprint_key.note else []
+        findings = [
+            to_finding(item, accepted.get(item.secret.path, frozenset()), fingerprint_key, known)
+            for item in outcome.secrets
+        ]
+    return HistoryResult(
+        findings=findings + _shallow_findings(outcome), notes=notes, metrics=outcome.metrics, secrets=len(findings)
+    )
 
 
-def to_finding(item: Introduced, accepted: frozenset[str], head_known: bool = True) -> Finding:
+def to_finding(item: Introduced, accepted: frozenset[str], key: FingerprintKey, head_known: bool = True) -> Finding:
     from droids.security_compliance.secrets.sec001_hardcoded_secret import GENERIC_TYPES, severity_of
 
     secret, commit = item.secret, item.commit
@@ -147,7 +169,7 @@ def to_finding(item: Introduced, accepted: frozenset[str], head_known: bool = Tr
         line=item.line,
         commit=commit.commit,
         evidence=secret.evidence,
-        fingerprint=fingerprint(SEC002.id, secret.path, secret.group),
+        fingerprint=fingerprint(SEC002.id, secret.path, key.keyed(secret.group)),  # as SEC001's: keyed
         fix=FIX,
         suppressed=suppressed,
         suppression=".secrets.baseline" if suppressed else None,

@@ -14,7 +14,9 @@ subprocess_popen_with_shell_equals_true`) and in extra fields `bandit_test` (`B6
 `bandit_name`, `bandit_severity`, `bandit_confidence`, `cwe` and `more_info` (bandit's page for
 the test, also named in the fix), and as `subrule`, so a suppression in policies/gates.yaml can
 silence one bandit test with its reason (`rule: SEC010/B311`). The fingerprint hashes the test id
-and the flagged line's text, so it survives edits elsewhere in the file.
+and the flagged line's text, so it survives edits elsewhere in the file; for the hard-coded password
+tests (B105-B107), whose line holds the password, only an HMAC of the line under the repository's
+fingerprint key (droids/core/fingerprint_key.py), so a fingerprint cannot confirm a guessed one.
 
 Severity: bandit's severity, one step lower when bandit's confidence is low:
 
@@ -49,6 +51,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from droids.core.checks import CheckOutcome
+from droids.core.fingerprint_key import note_once, run_key
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import DroidContext
 from droids.core.python_source import is_test_path, python_paths
@@ -57,6 +60,7 @@ if TYPE_CHECKING:
     from droids.security_compliance.sast.bandit_scan import BanditSettings, RawIssue
 
 DROID = "security-compliance"
+PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # bandit's hard-coded password tests: the line holds one
 SEVERITY = {
     ("HIGH", "HIGH"): Severity.HIGH,
     ("HIGH", "MEDIUM"): Severity.HIGH,
@@ -132,9 +136,12 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
             ruff_noqa += 1
             continue
         seen[f"{issue.path}|{issue.test_id}|{code}"] += 1
-        occurrence = f"{issue.test_id}|{code}#{seen[f'{issue.path}|{issue.test_id}|{code}']}"
+        stated = run_key(ctx.workspace(task)).keyed(code) if issue.test_id in PASSWORD_TESTS else code
+        occurrence = f"{issue.test_id}|{stated}#{seen[f'{issue.path}|{issue.test_id}|{code}']}"
         findings.append(_finding(issue, fingerprint(SEC010.id, issue.path, occurrence)))
     notes = list(results.notes)
+    if any(issue.test_id in PASSWORD_TESTS for issue in results.issues):
+        notes += note_once(ctx.workspace(task))
     if results.skipped:
         shown = ", ".join(f"{p} ({r})" for p, r in sorted(results.skipped.items())[:5])
         notes.append(f"SEC010: bandit could not analyse {len(results.skipped)} Python file(s): {shown}")

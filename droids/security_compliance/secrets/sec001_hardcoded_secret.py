@@ -63,9 +63,11 @@ fake trade alerts). A finding several detectors share takes the highest of their
 is named after the most specific one (`Twelve Data API Key (also matched: API Key in URL)`).
 
 Evidence shows at most the secret's first 4 characters followed by `****` (fewer for short
-values: a quarter of the length). The fingerprint hashes the rule, the path and detect-secrets'
-SHA-1 of the value, so it survives edits elsewhere in the file; a value repeated in one file gets
-one finding per occurrence.
+values: a quarter of the length). The fingerprint hashes the rule, the path and an HMAC of
+detect-secrets' SHA-1 of the value under the repository's fingerprint key (`DROID_FINGERPRINT_KEY`,
+else derived from the root commit: droids/core/fingerprint_key.py), so it survives edits elsewhere
+in the file, is the same in every clone, and cannot be used to confirm a guessed secret offline; a
+value repeated in one file gets one finding per occurrence.
 
 Accepting a finding: append `# pragma: allowlist secret` to the line (`// pragma: allowlist
 secret` and the other comment forms detect-secrets knows work too), or put
@@ -83,6 +85,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from droids.core.checks import CheckOutcome
+from droids.core.fingerprint_key import FingerprintKey, note_once, run_key
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.progress import Step, quiet_step
 from droids.core.protocol import DroidContext
@@ -173,19 +176,26 @@ def check(
     whole = task.mode == "gate"  # a gate reads every byte it judges, whatever the size
     outcome = scan_files(((p, c) for p, c in files if p != BASELINE_NAME), cache_dir, step, whole=whole)
     binary = set(outcome.binary)
+    with_hits = [(path, scan) for path, scan in sorted(outcome.scans.items()) if scan.hits]
+    if not with_hits:  # the key costs a git call or two: only when there is something to fingerprint
+        return [], notes_for(outcome), metrics_for(outcome, [])
+    key = run_key(workspace)
     findings = [
         finding
-        for path, scan in sorted(outcome.scans.items())
-        for finding in findings_for(path, scan, accepted.get(path, frozenset()), binary=path in binary)
+        for path, scan in with_hits
+        for finding in findings_for(path, scan, accepted.get(path, frozenset()), key, binary=path in binary)
     ]
-    return findings, notes_for(outcome), metrics_for(outcome, findings)
+    return findings, notes_for(outcome) + note_once(workspace), metrics_for(outcome, findings)
 
 
-def findings_for(path: str, scan: FileScan, accepted: frozenset[str], *, binary: bool = False) -> list[Finding]:
+def findings_for(
+    path: str, scan: FileScan, accepted: frozenset[str], key: FingerprintKey, *, binary: bool = False
+) -> list[Finding]:
     """One finding per secret occurrence: the detectors that matched one value on a line merge.
 
-    It is suppressed when `.secrets.baseline` lists every value detect-secrets reports for it. In a
-    binary file (scanned as its printable strings) a finding has no line number.
+    It is suppressed when `.secrets.baseline` lists every value detect-secrets reports for it. The
+    fingerprint holds the value's hash only keyed under the repository's `key`. In a binary file
+    (scanned as its printable strings) a finding has no line number.
     """
     by_value: dict[tuple[int, str], list[Hit]] = {}
     for hit in scan.hits:
@@ -195,7 +205,8 @@ def findings_for(path: str, scan: FileScan, accepted: frozenset[str], *, binary:
     for (line, group), hits in sorted(by_value.items()):
         types = sorted({h.secret_type for h in hits}, key=_naming_order)
         seen[group] += 1
-        occurrence = group if seen[group] == 1 else f"{group}#{seen[group]}"
+        keyed = key.keyed(group)
+        occurrence = keyed if seen[group] == 1 else f"{keyed}#{seen[group]}"
         also = f" (also matched: {', '.join(types[1:])})" if len(types) > 1 else ""
         suppressed = all(h.hashed_secret in accepted for h in hits)
         findings.append(

@@ -4,6 +4,7 @@ whether it is still at HEAD, what a re-scan reads again, and that no secret valu
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from droids.core import pool
 from droids.core.checks import selected
 from droids.core.errors import DroidError
+from droids.core.fingerprint_key import FingerprintKey
 from droids.core.models import Finding, Severity, Targets, Task
 from droids.core.protocol import DroidContext
 from droids.security_compliance.history import parallel, sec002_history
@@ -21,6 +23,8 @@ from droids.security_compliance.secrets.sec001_hardcoded_secret import findings_
 from tests import secret_values as sv
 from tests.conftest import git
 from tests.droids.security_compliance.history.test_sec002_gitlog import commit
+
+KEY = FingerprintKey(os.urandom(32), "tests")  # the repository's fingerprint key, made at run time
 
 
 def scan(repo: Path, since: str | None = None) -> HistoryResult:
@@ -128,7 +132,7 @@ def test_must_flag_once_committed_even_after_removal_as_sec001_does(
 
     finding = only(scan(git_repo))
 
-    (at_head,) = findings_for(path, scan_content(path, content.encode()), frozenset())  # SEC001 on that file
+    (at_head,) = findings_for(path, scan_content(path, content.encode()), frozenset(), KEY)  # SEC001 on that file
     assert (finding.path, finding.line, finding.commit) == (path, line, added)
     assert (finding.severity, finding.line, finding.evidence) == (at_head.severity, at_head.line, at_head.evidence)
     assert finding.message.split(" added to ")[0] == at_head.message.split(" hard-coded in ")[0]

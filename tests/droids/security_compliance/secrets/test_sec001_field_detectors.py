@@ -4,6 +4,7 @@ what it must leave alone. Values are built at run time (`sec001_field_values.py`
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -11,12 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from droids.core.fingerprint_key import FingerprintKey
 from droids.core.models import Severity
 from droids.security_compliance.secrets.engine import redact
 from droids.security_compliance.secrets.runner import scan_content
 from droids.security_compliance.secrets.sec001_hardcoded_secret import findings_for
 from tests import secret_values as sv
 from tests.droids.security_compliance.secrets import field_values as fv
+
+KEY = FingerprintKey(os.urandom(32), "tests")  # the repository's fingerprint key, made at run time
 
 TD, URLKEY, TV, BROKER = "Twelve Data API Key", "API Key in URL", "Tradovate Credentials", "Broker Account Password"
 SLACK, HOOK = "Slack Webhook URL", "Webhook URL Token"
@@ -165,7 +169,7 @@ def test_reports_the_secret_at_its_line(
     scan = scan_content(path, template.format(**values).encode())
     secret = values[value_key]
 
-    findings = findings_for(path, scan, frozenset())
+    findings = findings_for(path, scan, frozenset(), KEY)
     evidence = redact(secret)
     ours = [f for f in findings if f.line == line and f.evidence == evidence]
     assert len(ours) == 1, [(f.line, f.message, f.evidence) for f in findings]
@@ -200,7 +204,7 @@ def test_a_field_type_names_the_finding_and_the_generic_matches_are_listed() -> 
     values = _values()
     scan = scan_content("feed.py", f'TWELVE_DATA_API_KEY = "{values["td"]}"\n'.encode())
 
-    (finding,) = findings_for("feed.py", scan, frozenset())
+    (finding,) = findings_for("feed.py", scan, frozenset(), KEY)
     assert finding.message.startswith("Twelve Data API Key hard-coded in feed.py (also matched: ")
     assert "Secret Keyword" in finding.message
 
@@ -258,5 +262,5 @@ def test_detect_secrets_cli_loads_the_plugins_and_its_baseline_suppresses_their_
 
     assert {(h.secret_type, h.hashed_secret) for h in scan.hits if h.secret_type in fv.FIELD_TYPES} <= listed
     assert {p["name"] for p in baseline["plugins_used"]} >= {"TwelveDataKeyDetector", "WebhookUrlDetector"}
-    findings = findings_for("feed.py", scan, frozenset(h for _, h in listed))
+    findings = findings_for("feed.py", scan, frozenset(h for _, h in listed), KEY)
     assert [f.suppressed for f in findings] == [True, True]

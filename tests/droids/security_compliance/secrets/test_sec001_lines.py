@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from droids.core.fingerprint_key import FingerprintKey
 from droids.core.models import Severity
 from droids.security_compliance.secrets.runner import scan_content
 from droids.security_compliance.secrets.sec001_hardcoded_secret import findings_for
 from tests import secret_values as sv
+
+KEY = FingerprintKey(os.urandom(32), "tests")  # the repository's fingerprint key, made at run time
 
 
 def _values() -> dict[str, str]:
@@ -116,7 +121,7 @@ def test_reports_the_secret_at_its_line(
     scan = scan_content(path, template.format(**values).encode())
 
     assert (line, secret_type) in {(h.line, h.secret_type) for h in scan.hits}
-    findings = [f for f in findings_for(path, scan, frozenset()) if f.line == line]
+    findings = [f for f in findings_for(path, scan, frozenset(), KEY) if f.line == line]
     assert len(findings) == 1
     finding = findings[0]
     assert (finding.rule, finding.path, finding.severity, finding.suppressed) == ("SEC001", path, severity, False)
@@ -154,15 +159,15 @@ def test_a_value_repeated_in_one_file_gets_one_finding_per_occurrence() -> None:
     key = sv.aws_access_key(3)
     scan = scan_content("cfg.py", f'A = "{key}"\nB = 1\nC = "{key}"\n'.encode())
 
-    findings = findings_for("cfg.py", scan, frozenset())
+    findings = findings_for("cfg.py", scan, frozenset(), KEY)
     assert [f.line for f in findings] == [1, 3]
     assert len({f.fingerprint for f in findings}) == 2
 
 
 def test_the_fingerprint_survives_moving_the_line() -> None:
     key = sv.github_token(4)
-    before = findings_for("ci.py", scan_content("ci.py", f'T = "{key}"\n'.encode()), frozenset())
-    after = findings_for("ci.py", scan_content("ci.py", f'import os\n\n\nT = "{key}"\n'.encode()), frozenset())
+    before = findings_for("ci.py", scan_content("ci.py", f'T = "{key}"\n'.encode()), frozenset(), KEY)
+    after = findings_for("ci.py", scan_content("ci.py", f'import os\n\n\nT = "{key}"\n'.encode()), frozenset(), KEY)
 
     assert [f.line for f in before] == [1] and [f.line for f in after] == [4]
     assert before[0].fingerprint == after[0].fingerprint
@@ -173,6 +178,6 @@ def test_several_detectors_on_one_value_make_one_finding_named_by_the_specific_t
     scan = scan_content("aws.py", f'aws_secret_access_key = "{key}"\n'.encode())
 
     assert len({h.secret_type for h in scan.hits}) > 1  # AWS and the generic detectors all match
-    (finding,) = findings_for("aws.py", scan, frozenset())
+    (finding,) = findings_for("aws.py", scan, frozenset(), KEY)
     assert finding.message.startswith("AWS Access Key hard-coded in aws.py (also matched: ")
     assert finding.severity is Severity.CRITICAL
