@@ -3,7 +3,8 @@
 Writes, each only when it is not there yet (idempotent; `--force` rewrites droid's own files):
 - the commented starter policies every droid declares (`policies/gates.yaml`, `policies/access.yaml`);
   every other policy file stays inherited from the built-ins (`droid policy where` lists them);
-- `.droid/` in `.gitignore` (droid's local state: caches, reports, the local audit trail);
+- `.droid/` in `.gitignore` (droid's local state: caches, reports, the local audit trail) and the
+  `.env` patterns SEC003 asks for;
 - the pre-commit hooks (`droid gate --staged` at pre-commit, `--commit-msg` at commit-msg) in
   `.pre-commit-config.yaml`: appended to an existing file's `repos:` list, never rewriting it;
 - `.github/workflows/droid.yml`, the gate in CI with SARIF upload.
@@ -99,16 +100,32 @@ def _write(path: Path, text: str, force: bool, repo: Path) -> str:
     return f"{'rewrote ' if existed else 'wrote   '} {_rel(path, repo)}"
 
 
+IGNORED = (
+    ("# droid's local state: caches, reports, the local audit trail", ".droid/"),
+    (
+        "# credentials live in git-ignored .env files (SEC003); examples are committed",
+        ".env",
+        ".env.*",
+        "!.env.example",
+    ),
+)
+
+
 def _gitignore(repo: Path) -> str:
+    """Add `.droid/` and the .env patterns SEC003 asks for, each only when missing."""
     path = repo / ".gitignore"
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if any(line.strip() in (".droid", ".droid/", "/.droid", "/.droid/") for line in text.splitlines()):
-        return "kept     .gitignore (already ignores .droid/)"
+    present = {line.strip().lstrip("/").rstrip("/") for line in text.splitlines()}
+    added = []
+    for comment, *patterns in IGNORED:
+        missing = [p for p in patterns if p.rstrip("/") not in present]
+        if missing:
+            added += [comment, *missing]
+    if not added:
+        return "kept     .gitignore (already ignores .droid/ and .env files)"
     sep = "" if not text or text.endswith("\n") else "\n"
-    path.write_text(
-        f"{text}{sep}# droid's local state: caches, reports, the local audit trail\n.droid/\n", encoding="utf-8"
-    )
-    return "added    .droid/ to .gitignore"
+    path.write_text(f"{text}{sep}" + "\n".join(added) + "\n", encoding="utf-8")
+    return "added    " + ", ".join(p for p in added if not p.startswith("#")) + " to .gitignore"
 
 
 def _pre_commit(repo: Path, source: tuple[str, str, str] | None) -> str:

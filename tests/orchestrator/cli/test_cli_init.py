@@ -58,8 +58,8 @@ def test_init_writes_each_file_once_and_never_overwrites(tmp_path: Path, flags: 
     repo = team_repo(tmp_path)
     first = droid("init", *flags, cwd=repo, repo_policies=True)
     assert first.code == 0, first.err
-    made = {line.split()[1] for line in first.out.splitlines() if line.startswith(("wrote", "added"))}
-    made = {".gitignore" if m == ".droid/" else m for m in made}
+    lines = [line for line in first.out.splitlines() if line.startswith(("wrote", "added"))]
+    made = {".gitignore" if line.endswith("to .gitignore") else line.split()[1] for line in lines}
     assert made == written
     (repo / "policies" / "gates.yaml").write_text((repo / "policies" / "gates.yaml").read_text() + "# ours\n")
     again = droid("init", *flags, cwd=repo, repo_policies=True)
@@ -99,7 +99,7 @@ def test_every_command_works_in_a_team_repository_with_the_defaults(tmp_path: Pa
     report = audit.json()
     assert report["notes"] == [
         "not applicable: no trading core configured ([tool.droid] trading-core): "
-        "CMP003, PERF010-PERF015, PERF020-PERF022"
+        "CMP003, PERF010-PERF015, PERF020-PERF022, DATA025"
     ]
     assert not any(word in _said(report) for word in ABSENT), _said(report)
 
