@@ -9,7 +9,8 @@ and the pull request still goes green. No peer linter looks for this, because it
 
 What it reads: every workflow of the repository (`.github/workflows/*.yml` by default, as the run
 sees it: the index for a staged gate), because "is there a gate?" is a question about the set, not
-about the changed file. The command is `workflows.gate_command` in policies/devops.yaml ("droid
+about the changed file. A repository with no workflow at all is not judged (its CI is elsewhere or
+not set up yet: a note says so). The command is `workflows.gate_command` in policies/devops.yaml ("droid
 gate"); `workflows.require_gate_step: false` drops the "no gate at all" finding (a repository that
 gates elsewhere). An expression in `continue-on-error` counts as set: it may be true.
 """
@@ -46,6 +47,9 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     workflows = model.all_workflows(task, ctx)
     steps = gate_steps(workflows, settings.gate_command)
     findings = []
+    if not workflows:  # no GitHub Actions at all: the gate runs elsewhere, or CI is not set up yet
+        note = "OPS003: no GitHub Actions workflow in this repository; `droid init` writes one with the gate"
+        return CheckOutcome(notes=[note], metrics={"ops003_gate_steps": 0})
     if not steps and settings.require_gate_step:
         shown = ", ".join(w.path for w in workflows[:3]) or "none"
         findings.append(

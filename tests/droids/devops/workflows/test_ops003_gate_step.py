@@ -55,11 +55,24 @@ def test_gate_in_another_workflow_counts(git_repo: Path) -> None:
     assert run_rule(git_repo, ops003_gate_step, {".github/workflows/docs.yml": other}) == []
 
 
-def test_audit_of_repo_without_workflows_reports_missing_gate(git_repo: Path) -> None:
+def test_audit_of_repo_without_workflows_says_so_without_a_finding(git_repo: Path) -> None:
+    """No GitHub Actions at all: CI is elsewhere or not set up; a note, never a blocking finding."""
     from droids.core.protocol import DroidContext
     from tests.droids.devops.helpers import task
 
     found = ops003_gate_step.run(task(git_repo, ["README.md"], mode="audit"), DroidContext(git_repo / ".droid"))
+    assert found.findings == []
+    assert found.notes == [
+        "OPS003: no GitHub Actions workflow in this repository; `droid init` writes one with the gate"
+    ]
+
+
+def test_audit_of_workflows_without_the_gate_reports_it(git_repo: Path) -> None:
+    from droids.core.protocol import DroidContext
+    from tests.droids.devops.helpers import task
+
+    write(git_repo, {".github/workflows/docs.yml": planted(GATE_RUN, "run: make docs")})
+    found = ops003_gate_step.run(task(git_repo, ["README.md"], mode="audit"), DroidContext(git_repo / ".droid"))
     assert [f.message for f in found.findings] == [
-        "no workflow runs `droid gate` (workflows: none): changes merge ungated"
+        "no workflow runs `droid gate` (workflows: .github/workflows/docs.yml): changes merge ungated"
     ]
