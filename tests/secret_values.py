@@ -13,6 +13,7 @@ import json
 import random
 import string
 import uuid
+import zlib
 
 _UPPER_DIGITS = string.ascii_uppercase + "234567"
 _ALNUM = string.ascii_letters + string.digits
@@ -48,8 +49,26 @@ def slack_token(seed: int = 0) -> str:
     return "xo" + "xb-" + digits + "-" + digits[::-1] + "-" + _distinct(rng, string.ascii_lowercase + string.digits, 24)
 
 
-def github_token(seed: int = 0) -> str:
-    return "gh" + "p_" + _distinct(_rng("github", seed), _ALNUM, 36)
+def base62_crc32(payload: str) -> str:
+    """The 6-character checksum GitHub and npm append to a token: CRC32 of the random part, in base62."""
+    digits = string.digits + string.ascii_uppercase + string.ascii_lowercase
+    number, out = zlib.crc32(payload.encode()), ""
+    while number:
+        number, rest = divmod(number, 62)
+        out = digits[rest] + out
+    return out.rjust(6, "0")
+
+
+def github_token(seed: int = 0, prefix: str = "p") -> str:
+    """A classic GitHub token (`ghp_` by default; `o`, `u`, `s`, `r` for the other kinds) with a valid checksum."""
+    body = _distinct(_rng("github", seed), _ALNUM, 30)
+    return "gh" + prefix + "_" + body + base62_crc32(body)
+
+
+def github_token_bad_checksum(seed: int = 0) -> str:
+    """The GitHub shape with a checksum that does not hold: a fake, not a token."""
+    token = github_token(seed)
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
 
 
 def stripe_live_key(seed: int = 0) -> str:

@@ -89,7 +89,7 @@ class SecretEngine:
         from detect_secrets.transformers import get_transformed_file
         from detect_secrets.util.code_snippet import get_code_snippet
 
-        from droids.security_compliance.secrets import false_positives, indirect_reference
+        from droids.security_compliance.secrets import context, false_positives, indirect_reference
         from droids.security_compliance.secrets.plugins import plugin_classes
         from droids.security_compliance.secrets.prefilter import LinePrefilter
 
@@ -110,6 +110,7 @@ class SecretEngine:
         # Public: SEC002's history scan confirms candidate lines with the same prefilter.
         self.prefilter = LinePrefilter(self.plugins)
         self._own = false_positives if own_filters else None
+        self._judged = context.judged
         linear = _Filter(_INDIRECT_FILTER, indirect_reference.is_indirect_reference, frozenset({"line"}))
         filters = [linear if f.path == _INDIRECT_FILTER else f for f in filters]
         # The same groups, in the same order, as detect_secrets.core.scan picks them.
@@ -135,8 +136,11 @@ class SecretEngine:
         first = self._transform(_NamedText(text, path)) or raw
         found, long_lines = self._scan_lines(path, first, raw)
         if not found:
-            # detect-secrets' second chance: eager transformers (an INI reading of any file).
+            # detect-secrets' second chance: eager transformers (an INI reading of any file);
+            # SEC001 reads every env file so, `.env.example` included (detect-secrets skips it).
             eager = self._transform(_NamedText(text, path), use_eager_transformers=True)
+            if not eager and self._own and self._own.is_env_file(path):
+                eager = self._own.env_lines(raw)
             if eager:
                 found, _ = self._scan_lines(path, eager, raw)
         return FileScan(self._hits(found), long_lines=long_lines)
@@ -182,7 +186,10 @@ class SecretEngine:
             own_context = context
             if lines is not raw and len(lines) == len(raw) and any(run.own_plugin for run in runs):
                 own_context = self._snippet(lines=raw, line_number=index + 1)
-            found.update(self._scan_segment(path, segments[seg], index + 1, (context, own_context), runs))
+            # What a value's context is judged by: the file's own lines above it (a transformer
+            # blanks YAML parents such as `credentials:`).
+            above = raw[max(0, index - 5) : index] if len(lines) == len(raw) else context.lines[: context.target_index]
+            found.update(self._scan_segment(path, segments[seg], index + 1, (context, own_context), runs, above))
         return found, long_lines
 
     def _runs_for_line(self, path: str, line: str, context: Any) -> tuple[_PluginRun, ...]:
@@ -199,7 +206,13 @@ class SecretEngine:
         return tuple(run for run in self._runs if fired <= run.exempt_lines)
 
     def _scan_segment(
-        self, path: str, line: str, number: int, contexts: tuple[Any, Any], runs: tuple[_PluginRun, ...]
+        self,
+        path: str,
+        line: str,
+        number: int,
+        contexts: tuple[Any, Any],
+        runs: tuple[_PluginRun, ...],
+        above: list[str],
     ) -> set[tuple[int, str, str]]:
         """`contexts`: detect-secrets' snippet (of the transformed lines) and the one for own plugins."""
         found = set()
@@ -215,16 +228,24 @@ class SecretEngine:
                     continue
                 if self._filtered(run.context_filters, context=context, **args):
                     continue
-                if own and self._own_filtered(own, secret.type, value, line, context):
-                    continue
-                found.add((number, secret.type, value))
+                kind = secret.type
+                if own:
+                    if self._own_filtered(own, kind, value, line, context) or own.is_plain_example_value(
+                        kind, value, path
+                    ):
+                        continue
+                    kind = self._judged(kind, value, path, line, above)
+                found.add((number, kind, value))
         return found
 
     @staticmethod
     def _own_filtered(own: Any, kind: str, value: str, line: str, context: Any) -> bool:
         above = context.lines[: context.target_index]
         return bool(
-            own.is_placeholder(kind, value)
+            own.is_superseded(kind)
+            or own.is_documented_example(kind, value)
+            or own.is_elided_private_key(kind, line, context.lines[context.target_index + 1 :])
+            or own.is_placeholder(kind, value)
             or own.is_in_template_expression(kind, value, line)
             or own.is_about_the_secret(kind, value, line)
             or own.is_code(kind, value, line)

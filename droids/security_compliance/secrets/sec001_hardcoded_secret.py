@@ -85,6 +85,8 @@ from typing import TYPE_CHECKING
 from droids.core.checks import CheckOutcome
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.protocol import DroidContext
+from droids.security_compliance.secrets import severity
+from droids.security_compliance.secrets.severity import CRITICAL_TYPES, GENERIC_TYPES  # noqa: F401 - SEC002 reads them here
 
 if TYPE_CHECKING:
     from droids.core.workspace import Workspace
@@ -108,22 +110,6 @@ SEC001 = RuleSpec(
     fix=FIX,
 )
 
-CRITICAL_TYPES = frozenset(
-    {
-        "Private Key",
-        "AWS Access Key",
-        "Azure Storage Account access key",
-        "IBM Cloud IAM Key",
-        "IBM COS HMAC Credentials",
-        "SoftLayer Credentials",
-        "Cloudant Credentials",
-        "Stripe Access Key",
-        "Tradovate Credentials",
-        "Broker Account Password",
-    }
-)
-# Types that describe the shape or place of a value, not what it is: named after a specific type.
-GENERIC_TYPES = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "Secret Keyword", "API Key in URL"})
 # SEC001's own types, which name a value more precisely than detect-secrets' (a Slack webhook URL
 # is also a "Slack Token" to detect-secrets).
 FIELD_TYPES = frozenset(
@@ -139,7 +125,8 @@ _NOTE_NAMES = 5
 
 
 def severity_of(secret_type: str) -> Severity:
-    return Severity.CRITICAL if secret_type in CRITICAL_TYPES else Severity.HIGH
+    """Critical, high or (a type qualified by its context) low: see `severity.py`."""
+    return severity.severity_of(secret_type)
 
 
 RULES = (SEC001,)
@@ -212,7 +199,8 @@ def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Fi
 
 def _naming_order(secret_type: str) -> tuple[bool, int, bool, str]:
     """Specific before generic, more severe first, SEC001's own before detect-secrets' at a tie."""
-    return (secret_type in GENERIC_TYPES, -severity_of(secret_type).rank, secret_type not in FIELD_TYPES, secret_type)
+    own = severity.base_type(secret_type) in FIELD_TYPES
+    return (severity.is_generic(secret_type), -severity_of(secret_type).rank, not own, secret_type)
 
 
 def notes_for(outcome: ScanOutcome) -> list[str]:

@@ -83,3 +83,17 @@ def is_word_slug(token: str) -> bool:
     parts = [p for p in re.split(r"[-_]", token) if p]
     words = [p for p in parts if len(p) >= 3 and p.isalpha() and (p.islower() or p.istitle())]
     return len(parts) >= 2 and len(words) >= 2 and sum(map(len, words)) >= len(token) // 2
+
+
+_TOKEN_PLACEHOLDER = re.compile(
+    r"example|placeholder|replace|redacted|your|dummy|sample|fake|insert|here|xxxx|[*<>{}$]|\.\.\.|(.)\1{5,}",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder_token(body: str) -> bool:
+    """The random part of a provider token that is not random: `xxxx...`, `YOUR_TOKEN_HERE`,
+    `<token>`, `${TOKEN}`, `EXAMPLE`, a run of one character, or mostly one character."""
+    if not body or _TOKEN_PLACEHOLDER.search(body):
+        return True
+    return Counter(body).most_common(1)[0][1] > len(body) // 2

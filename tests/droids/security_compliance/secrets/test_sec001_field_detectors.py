@@ -19,6 +19,7 @@ from tests import secret_values as sv
 from tests.droids.security_compliance.secrets import field_values as fv
 
 TD, URLKEY, TV, BROKER = "Twelve Data API Key", "API Key in URL", "Tradovate Credentials", "Broker Account Password"
+VENDOR = "Market Data API Key"
 SLACK, HOOK = "Slack Webhook URL", "Webhook URL Token"
 HIGH, CRITICAL = Severity.HIGH, Severity.CRITICAL
 TD_HOST = "api." + "twelvedata.com"
@@ -64,11 +65,13 @@ MUST_FLAG = [
     ("web/feed.js", 'const twelveDataApiKey = "{td}";\n', 1, TD, HIGH, "td"),
     (".env", "TWELVEDATA_API_KEY={td}\n", 1, TD, HIGH, "td"),
     ("config/feed.yaml", "feeds:\n  twelvedata_apikey: {td}\n", 2, TD, HIGH, "td"),
-    # keys in any URL's query string
-    ("data/av.py", 'U = "https://www.alphavantage.co/query?function=X&apikey={vendor16}"\n', 1, URLKEY, HIGH,
+    # keys in a market-data vendor's URL (named after the vendor family), and in any URL's query string
+    ("data/av.py", 'U = "https://www.alphavantage.co/query?function=X&apikey={vendor16}"\n', 1, VENDOR, HIGH,
      "vendor16"),
-    ("scripts/poly.sh", 'curl "https://api.polygon.io/v2/aggs/ticker/ES?apiKey={vendor}"\n', 1, URLKEY, HIGH, "vendor"),
-    ("docs/finnhub.md", "`https://finnhub.io/api/v1/quote?symbol=ES&token={vendor}`\n", 1, URLKEY, HIGH, "vendor"),
+    ("scripts/poly.sh", 'curl "https://api.polygon.io/v2/aggs/ticker/ES?apiKey={vendor}"\n', 1, VENDOR, HIGH, "vendor"),
+    ("docs/finnhub.md", "`https://finnhub.io/api/v1/quote?symbol=ES&token={vendor}`\n", 1, VENDOR, HIGH, "vendor"),
+    ("data/other.py", 'U = "https://data.vendor.internal/v1/bars?symbol=ES&apikey={vendor}"\n', 1, URLKEY, HIGH,
+     "vendor"),
     # Tradovate access-token request, as JSON, dict, keyword arguments, YAML, .env
     ("broker/auth.json", '{{\n  "name": "trader",\n  "password": "{pw}",\n  "appId": "desk",\n  "appVersion": "1.0",\n'
      '  "cid": 8,\n  "sec": "{sec}"\n}}\n', 3, TV, CRITICAL, "pw"),
@@ -219,7 +222,7 @@ def test_indirect_reference_and_uuid_exemptions_are_sec001s_own() -> None:
 
 
 def test_every_field_detector_is_covered_by_the_tables() -> None:
-    assert {row[3] for row in MUST_FLAG} == fv.FIELD_TYPES
+    assert {row[3] for row in MUST_FLAG} == fv.FIELD_TYPES | {VENDOR}
 
 
 @pytest.mark.parametrize("module", ["twelve_data", "url_query_key", "tradovate", "broker_password", "webhooks"])
