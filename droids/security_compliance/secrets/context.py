@@ -69,18 +69,18 @@ _URL_EXAMPLE_HOST = re.compile(
 
 
 def file_kind(path: str) -> str | None:
-    """'test file', 'documentation' or 'example file' when `path` is one, else None."""
+    """'a test file', 'documentation' or 'an example file' when `path` is one, else None."""
     pure = PurePosixPath(path)
     name = pure.name
     if _ENV_EXAMPLE.match(name):
         return None
     parts = [p.lower() for p in pure.parts[:-1]]
     if _TEST_FILE.match(name) or any(p in _TEST_DIRS for p in parts):
-        return "test file"
+        return "a test file"
     if _DOC_FILE.search(name) or any(p in _DOC_DIRS for p in parts):
         return "documentation"
     if any(_EXAMPLE_PART.search(p) for p in (*parts, pure.stem)):
-        return "example file"
+        return "an example file"
     return None
 
 
@@ -97,7 +97,7 @@ def _low_reason(secret_type: str, value: str, path: str, line: str, above: Seque
         return None
     kind = file_kind(path)
     if kind:
-        return f"in a {kind}"
+        return f"in {kind}"
     if secret_type in _SHAPED:
         return _shape_reason(secret_type, value, line, above)
     if secret_type in _URL_TYPES and (_EXAMPLE_HOST.search(line) or _URL_EXAMPLE_HOST.search(line)):

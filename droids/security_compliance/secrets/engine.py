@@ -133,8 +133,13 @@ class SecretEngine:
         if self._own and self._own.is_extra_lock_file(path):
             return FileScan([], filtered_by="is_lock_file")
         raw = _raw_lines(text)
-        first = self._transform(_NamedText(text, path)) or raw
-        found, long_lines = self._scan_lines(path, first, raw)
+        first = self._transform(_NamedText(text, path))
+        split = bool(self._own)  # SEC001's own plugins read the file's own lines, not a transformer's
+        if first and split:
+            found, long_lines = self._scan_lines(path, first, raw, mine=False)
+            found |= self._scan_lines(path, raw, raw, mine=True)[0]
+        else:
+            found, long_lines = self._scan_lines(path, first or raw, raw)
         if not found:
             # detect-secrets' second chance: eager transformers (an INI reading of any file);
             # SEC001 reads every env file so, `.env.example` included (detect-secrets skips it).
@@ -155,8 +160,11 @@ class SecretEngine:
             hits.append(Hit(line, kind, self._hash(secret), redact(widest), self._hash(widest)))
         return hits
 
-    def _scan_lines(self, path: str, lines: list[str], raw: list[str]) -> tuple[set[tuple[int, str, str]], int]:
-        """`lines` as a transformer rendered them (or `raw`); transformers keep each line's index."""
+    def _scan_lines(
+        self, path: str, lines: list[str], raw: list[str], mine: bool | None = None
+    ) -> tuple[set[tuple[int, str, str]], int]:
+        """`lines` as a transformer rendered them (or `raw`); transformers keep each line's index.
+        `mine`: only SEC001's own plugins (True), only detect-secrets' (False), or all (None)."""
         stripped = [line.rstrip() for line in lines]
         owners: list[int] = []  # line index of each segment
         segments: list[str] = []
@@ -178,7 +186,11 @@ class SecretEngine:
             context = self._snippet(lines=lines, line_number=index + 1)
             if index not in runs_for:
                 runs_for[index] = self._runs_for_line(path, stripped[index], context)
-            runs = tuple(run for run in runs_for[index] if run.position in by_segment[seg])
+            runs = tuple(
+                run
+                for run in runs_for[index]
+                if run.position in by_segment[seg] and (mine is None or run.own_plugin is mine)
+            )
             if not runs:
                 continue
             # SEC001's own detectors read the file's own lines around a hit: a transformer
@@ -230,8 +242,10 @@ class SecretEngine:
                     continue
                 kind = secret.type
                 if own:
-                    if self._own_filtered(own, kind, value, line, context) or own.is_plain_example_value(
-                        kind, value, path
+                    if (
+                        self._own_filtered(own, kind, value, line, context)
+                        or own.is_plain_example_value(kind, value, path)
+                        or (not run.own_plugin and own.is_placeholder_token(kind, value, line))
                     ):
                         continue
                     kind = self._judged(kind, value, path, line, above)
@@ -246,6 +260,7 @@ class SecretEngine:
             or own.is_documented_example(kind, value)
             or own.is_elided_private_key(kind, line, context.lines[context.target_index + 1 :])
             or own.is_placeholder(kind, value)
+            or own.is_default_login(kind, value, line)
             or own.is_in_template_expression(kind, value, line)
             or own.is_about_the_secret(kind, value, line)
             or own.is_code(kind, value, line)

@@ -63,6 +63,8 @@ _SLACK = "Slack Token"
 _KEYWORD = "Secret Keyword"
 _GENERIC = frozenset({_KEYWORD, _BASE64, _HEX, "Basic Auth Credentials"})
 _JWT = "JSON Web Token"
+_WHOLE_VALUE_TYPES = frozenset({_JWT, "Private Key"})
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_.+/=~-]*")
 _SUPERSEDED = frozenset({"GitHub Token"})
 _DNA = re.compile(r"[ACGTUN]{16,}", re.IGNORECASE)
 _REPEATED_UNIT = re.compile(r"(?:0x)?(.{1,8}?)\1{3,}", re.IGNORECASE | re.DOTALL)
@@ -105,10 +107,26 @@ def is_superseded(secret_type: str) -> bool:
 def is_placeholder(secret_type: str, secret: str) -> bool:
     if secret_type == _SLACK:
         tail = re.split(r"[/-]", secret.rstrip("/"))[-1]
-        return values.is_placeholder(tail) or values.is_sequential(tail)
+        return values.is_placeholder(tail) or values.is_sequential(tail) or values.is_placeholder_token(tail)
     if secret_type not in _GENERIC and secret_type not in CONTEXT_TYPES:
         return False
     return values.is_placeholder(secret) or "..." in secret or is_look_alike(secret)
+
+
+def is_placeholder_token(secret_type: str, secret: str, line: str) -> bool:
+    """For detect-secrets' own token detectors (AWS, Stripe, GitLab...; SEC001's judge their own
+    values): a run or a placeholder word in the token (`sk_live_000...`, `AKIAXXXX...`,
+    `glpat-xxxx...`). Some of them report only the prefix (`glpat`): the token is read from the line."""
+    if secret_type in _WHOLE_VALUE_TYPES or secret_type in _GENERIC or secret_type in CONTEXT_TYPES:
+        return False
+    at = line.find(secret)
+    whole = _TOKEN_RUN.match(line, at).group() if at != -1 else secret  # type: ignore[union-attr]
+    return values.is_placeholder_token(whole)
+
+
+def is_default_login(secret_type: str, secret: str, line: str) -> bool:
+    """`postgres://postgres:postgres@...`: a user name repeated as the password, a container's default."""
+    return secret_type == "Basic Auth Credentials" and f"/{secret}:{secret}@" in line  # noqa: S105 - a type
 
 
 def is_look_alike(secret: str) -> bool:

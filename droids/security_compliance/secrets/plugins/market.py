@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from droids.security_compliance.secrets.plugins import values
 from droids.security_compliance.secrets.plugins.assignment import compile_pair
-from droids.security_compliance.secrets.plugins.base import FieldDetector
+from droids.security_compliance.secrets.plugins.base import INDIRECT_REFERENCE, FieldDetector
 from droids.security_compliance.secrets.plugins.provider import BASE62, ProviderDetector, token
 
 _GENERATED = r"[A-Za-z0-9_+/=-]{16,128}"
@@ -72,7 +72,7 @@ def _generated(value: str) -> bool:
 
 class AlpacaKeyDetector(ProviderDetector):
     secret_type = "Alpaca API Key"  # noqa: S105 - the type name detect-secrets reports
-    denylist = (token("(?:PK|AK|CK)", "[A-Z0-9]{18}"),)
+    denylist = (token("(?:PK|AK(?!IA)|CK)", "[A-Z0-9]{18}"),)  # AKIA...: an AWS key id
 
     def valid(self, value: str, match: re.Match[str]) -> bool:
         body = match.group("body")
@@ -86,6 +86,8 @@ class MarketDataTokenDetector(ProviderDetector):
 
 class InteractiveBrokersFlexTokenDetector(FieldDetector):
     secret_type = "Interactive Brokers Flex Token"  # noqa: S105
+    # The token is all digits, which detect-secrets' "not alphanumeric" heuristic drops.
+    exempt_filters = frozenset({INDIRECT_REFERENCE, "detect_secrets.filters.heuristic.is_not_alphanumeric_string"})
     denylist = (
         re.compile(r"FlexWebService/[A-Za-z]+\?[^\s\"'<>]{0,200}?(?<![A-Za-z0-9_])t=(?P<secret>\d{15,30})(?!\d)"),
     )

@@ -21,7 +21,7 @@ PLACEHOLDER_WORDS = frozenset(
 )  # fmt: skip
 _PLACEHOLDER_PARTS = re.compile(
     r"change[-_ ]?(?:me|it)|example|placeholder|replace[-_ ]?(?:me|this|with)|redacted|obfuscated|masked"
-    r"|your[-_ ]?\w*(?:key|token|secret|pass|password|pwd|id|url|hook|cid|sec)|insert[-_ ]?\w*here|[-_ ]here$"
+    r"|your[-_ ]?[\w -]{0,40}?(?:key|token|secret|pass|password|pwd|id|url|hook|cid|sec)|insert[-_ ]?\w*here|[-_ ]here$"
     r"|^(?:dummy|fake)|^(?:sample|demo|test|my)[-_ ]|xxxx|\*\*\*|\.\.\.|^not[-_ ]?(?:a|the|set|real)",
     re.IGNORECASE,
 )
@@ -86,7 +86,7 @@ def is_word_slug(token: str) -> bool:
 
 
 _TOKEN_PLACEHOLDER = re.compile(
-    r"example|placeholder|replace|redacted|your|dummy|sample|fake|insert|here|xxxx|[*<>{}$]|\.\.\.|(.)\1{5,}",
+    r"example|placeholder|replace|redacted|your|dummy|sample|fake|insert|here|xxxx|[*<>{}]|^\$|\$\{|\.\.\.|(.)\1{5,}",
     re.IGNORECASE,
 )
 

@@ -20,6 +20,7 @@ from tests.droids.security_compliance.secrets import field_values as fv
 
 TD, URLKEY, TV, BROKER = "Twelve Data API Key", "API Key in URL", "Tradovate Credentials", "Broker Account Password"
 VENDOR = "Market Data API Key"
+BROKER_API, CRYPTO = "Broker API Credentials", "Crypto Exchange API Key"
 SLACK, HOOK = "Slack Webhook URL", "Webhook URL Token"
 HIGH, CRITICAL = Severity.HIGH, Severity.CRITICAL
 TD_HOST = "api." + "twelvedata.com"
@@ -34,6 +35,7 @@ def _values() -> dict[str, str]:
         "ws_host": WS_HOST,
         "vendor": fv.vendor_key(),
         "vendor16": fv.vendor_key(1, 16),
+        "vendor40": fv.vendor_key(2, 40),
         "sec": fv.tradovate_sec(),
         "pw": sv.password(),
         "slack": fv.slack_webhook(),
@@ -114,6 +116,19 @@ MUST_FLAG = [
     ("ops/ifttt.sh", 'curl -X POST "{ifttt}"\n', 1, HOOK, HIGH, "ifttt_secret"),
     ("ops/chat.py", 'CHAT = "{gchat}"\n', 1, HOOK, HIGH, "gchat_secret"),
     ("ops/mm.toml", 'url = "{mm}"\n', 1, HOOK, HIGH, "mm_secret"),
+    # API keys and secrets under a broker's or a market-data vendor's name
+    ("broker/alpaca.py", 'ALPACA_SECRET_KEY = "{vendor40}"\n', 1, BROKER_API, CRITICAL, "vendor40"),
+    (".env", "APCA_API_SECRET_KEY={vendor40}\n", 1, BROKER_API, CRITICAL, "vendor40"),
+    ("config/schwab.yaml", "schwab:\n  schwab_app_secret: {vendor}\n", 2, BROKER_API, CRITICAL, "vendor"),
+    ("data/polygon.py", 'POLYGON_API_KEY = "{vendor}"\n', 1, VENDOR, HIGH, "vendor"),
+    ("config/feeds.toml", '[finnhub]\nfinnhub_token = "{vendor}"\n', 2, VENDOR, HIGH, "vendor"),
+    # crypto exchanges: config fields next to the exchange's name (ccxt, freqtrade), and their headers
+    ("bot/exchange.py", 'ex = ccxt.binance({{\n    "apiKey": "{vendor40}",\n    "secret": "{vendor}",\n}})\n', 2,
+     CRYPTO, CRITICAL, "vendor40"),
+    ("user_data/config.json",
+     '{{"exchange": {{\n  "name": "kraken",\n  "key": "{vendor40}",\n  "secret": "{vendor}"\n}}}}\n', 4, CRYPTO,
+     CRITICAL, "vendor"),
+    ("bot/rest.py", 'HEADERS = {{"X-MBX-APIKEY": "{vendor40}"}}\n', 1, CRYPTO, CRITICAL, "vendor40"),
 ]  # fmt: skip
 
 # path, content template: no finding at all (not from SEC001's detectors, nor from detect-secrets')
@@ -153,6 +168,9 @@ MUST_NOT_FLAG = [
     ("hooks/github.md", "POST https://api.github.com/repos/org/repo/hooks/123456789/pings\n"),
     ("hooks/zapier.md", "e.g. https://hooks.zapier.com/hooks/catch/123456/abcdef/\n"),
     ("hooks/mm.md", "https://chat.example.com/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx\n"),
+    ("broker/alpaca_env.py", 'ALPACA_SECRET_KEY = os.environ["ALPACA_SECRET_KEY"]\n'),
+    ("broker/alpaca_doc.yaml", "alpaca:\n  alpaca_api_key: <your-alpaca-key>\n"),
+    ("bot/exchange_env.py", 'ex = ccxt.binance({{"apiKey": os.environ["K"], "secret": os.environ["S"]}})\n'),
 ]  # fmt: skip
 
 
@@ -222,7 +240,7 @@ def test_indirect_reference_and_uuid_exemptions_are_sec001s_own() -> None:
 
 
 def test_every_field_detector_is_covered_by_the_tables() -> None:
-    assert {row[3] for row in MUST_FLAG} == fv.FIELD_TYPES | {VENDOR}
+    assert {row[3] for row in MUST_FLAG} == fv.FIELD_TYPES | {VENDOR, BROKER_API, CRYPTO}
 
 
 @pytest.mark.parametrize("module", ["twelve_data", "url_query_key", "tradovate", "broker_password", "webhooks"])
@@ -263,3 +281,12 @@ def test_detect_secrets_cli_loads_the_plugins_and_its_baseline_suppresses_their_
     assert {p["name"] for p in baseline["plugins_used"]} >= {"TwelveDataKeyDetector", "WebhookUrlDetector"}
     findings = findings_for("feed.py", scan, frozenset(h for _, h in listed))
     assert [f.suppressed for f in findings] == [True, True]
+
+
+def test_an_exchange_field_needs_the_exchange_named_nearby() -> None:
+    values = _values()
+    plain = '{{"cache": {{\n  "key": "{vendor40}"\n}}}}\n'.format(**values)
+    named = '{{"exchange": "bybit", "cache": {{\n  "key": "{vendor40}"\n}}}}\n'.format(**values)
+
+    assert CRYPTO not in {h.secret_type for h in scan_content("bot/other.json", plain.encode()).hits}
+    assert CRYPTO in {h.secret_type for h in scan_content("bot/other.json", named.encode()).hits}
