@@ -29,11 +29,15 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from droids.security_compliance.secrets.gitleaks_config import CustomRules
 
 LONG_LINE = 4096
 WINDOW_STEP = 3072
 _INDIRECT_FILTER = "detect_secrets.filters.heuristic.is_indirect_reference"
+_PRAGMA_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
 _SKIPPED_FILTERS = {"detect_secrets.filters.common.is_invalid_file"}  # reads the disk; we have the text
 
 
@@ -47,11 +51,12 @@ class Hit:
     longest value on the line that contains this one, and `evidence` redacts that value.
     """
 
-    line: int
+    line: int  # 1-based; 0 for a finding about the whole file (a gitleaks rule on paths)
     secret_type: str
     hashed_secret: str
     evidence: str
     group: str
+    subrule: str | None = None  # the id of the repository's gitleaks rule that found it
 
 
 @dataclass
@@ -116,6 +121,7 @@ class SecretEngine:
         # The same groups, in the same order, as detect_secrets.core.scan picks them.
         self._file_filters = [f for f in filters if f.params == {"filename"}]
         self._line_filters = [f for f in filters if "line" in f.params]
+        self._pragma_filters = [f for f in self._line_filters if f.path == _PRAGMA_FILTER]
         secret_filters = [f for f in filters if "secret" in f.params]
         context_filters = [f for f in filters if "context" in f.params and f not in self._line_filters]
         line_paths = frozenset(f.path for f in self._line_filters)
@@ -125,8 +131,9 @@ class SecretEngine:
         )
         self._exemptable = frozenset().union(*(run.exempt_lines for run in self._runs))
 
-    def scan(self, path: str, text: str) -> FileScan:
-        """Secrets in `text` (newlines already `\\n`), as `detect-secrets scan` reports them for `path`."""
+    def scan(self, path: str, text: str, custom: CustomRules | None = None) -> FileScan:
+        """Secrets in `text` (newlines already `\\n`), as `detect-secrets scan` reports them for `path`,
+        plus what the repository's own gitleaks rules (`custom`) find."""
         for file_filter in self._file_filters:
             if file_filter.fn(filename=path):
                 return FileScan([], filtered_by=file_filter.path.rsplit(".", 1)[-1])
@@ -148,16 +155,38 @@ class SecretEngine:
                 eager = self._own.env_lines(raw)
             if eager:
                 found, _ = self._scan_lines(path, eager, raw)
-        return FileScan(self._hits(found), long_lines=long_lines)
+        subrules: dict[str, str] = {}
+        if custom is not None and custom.rules:
+            found |= self._custom(custom, path, text, raw, subrules)
+        return FileScan(self._hits(found, subrules), long_lines=long_lines)
 
-    def _hits(self, found: set[tuple[int, str, str]]) -> list[Hit]:
+    def _custom(
+        self, custom: CustomRules, path: str, text: str, raw: list[str], subrules: dict[str, str]
+    ) -> set[tuple[int, str, str]]:
+        """What the repository's gitleaks rules find, on lines no allowlist pragma accepts."""
+        from droids.security_compliance.secrets import gitleaks_rules
+
+        found = set()
+        for match in gitleaks_rules.scan(custom, path, text):
+            if match.line:
+                line = raw[match.line - 1] if match.line <= len(raw) else ""
+                context = self._snippet(lines=raw, line_number=match.line)
+                if self._filtered(self._pragma_filters, filename=path, line=line, context=context):
+                    continue
+            subrules[match.rule.secret_type] = match.rule.id
+            found.add((match.line, match.rule.secret_type, match.secret))
+        return found
+
+    def _hits(self, found: set[tuple[int, str, str]], subrules: dict[str, str] | None = None) -> list[Hit]:
         by_line: dict[int, set[str]] = {}
         for line, _kind, secret in found:
             by_line.setdefault(line, set()).add(secret)
+        subrules = subrules or {}
         hits = []
         for line, kind, secret in sorted(found):
             widest = max((v for v in by_line[line] if secret in v), key=lambda v: (len(v), v))
-            hits.append(Hit(line, kind, self._hash(secret), redact(widest), self._hash(widest)))
+            evidence = redact(widest) if line else "(the file itself)"
+            hits.append(Hit(line, kind, self._hash(secret), evidence, self._hash(widest), subrules.get(kind)))
         return hits
 
     def _scan_lines(

@@ -25,18 +25,19 @@ from droids.security_compliance.secrets.engine import LONG_LINE, WINDOW_STEP, Fi
 
 if TYPE_CHECKING:
     from droids.security_compliance.secrets.engine import SecretEngine
+    from droids.security_compliance.secrets.gitleaks_config import CustomRules
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are skipped with a note: generated data, not code
 # A worker needs ~0.5 s to start (a fresh interpreter importing detect-secrets) and then scans
 # ~2 MB/s; below this many uncached bytes one process is as fast.
 POOL_MIN_BYTES = 1_000_000
 MAX_WORKERS = 4
-ENGINE_VERSION = "2"  # bump for a change outside this package that changes what a scan finds
+ENGINE_VERSION = "3"  # bump for a change outside this package that changes what a scan finds
 _SOURCE = Path(__file__).parent  # this package: engine, filters, prefilter and SEC001's plugins
 
 
 def _encode(scan: FileScan) -> str:
-    hits = [[h.line, h.secret_type, h.hashed_secret, h.evidence, h.group] for h in scan.hits]
+    hits = [[h.line, h.secret_type, h.hashed_secret, h.evidence, h.group, h.subrule] for h in scan.hits]
     return json.dumps(
         {"hits": hits, "filtered_by": scan.filtered_by, "long_lines": scan.long_lines, "lossy": scan.lossy}
     )
@@ -86,11 +87,14 @@ def source_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def scan_files(items: Iterable[tuple[str, bytes]], cache_dir: Path | None) -> ScanOutcome:
-    """Scan every (path, content) pair; results for cached contents come from `cache_dir`."""
+def scan_files(
+    items: Iterable[tuple[str, bytes]], cache_dir: Path | None, custom: CustomRules | None = None
+) -> ScanOutcome:
+    """Scan every (path, content) pair; results for cached contents come from `cache_dir`.
+    `custom`: the repository's gitleaks rules, run too (their digest is part of the cache key)."""
     outcome = ScanOutcome()
     pending: dict[str, tuple[str, bytes]] = {}  # cache key -> (path, content)
-    settings = settings_key()
+    settings = settings_key() + (f";gitleaks={custom.digest}" if custom is not None else "")
     for path, content in items:
         outcome.bytes_total += len(content)
         if len(content) > MAX_FILE_BYTES:
@@ -104,23 +108,26 @@ def scan_files(items: Iterable[tuple[str, bytes]], cache_dir: Path | None) -> Sc
     for key, scan in cached.items():
         outcome.scans[pending.pop(key)[0]] = scan
     outcome.cache_hits = len(cached)
-    fresh = _scan_fresh(list(pending.items()), outcome)
+    fresh = _scan_fresh(list(pending.items()), outcome, custom)
     for key, scan in fresh.items():
         outcome.scans[pending[key][0]] = scan
     cache.save(fresh, touched=cached)
     return outcome
 
 
-def _scan_fresh(work: list[tuple[str, tuple[str, bytes]]], outcome: ScanOutcome) -> dict[str, FileScan]:
+def _scan_fresh(
+    work: list[tuple[str, tuple[str, bytes]]], outcome: ScanOutcome, custom: CustomRules | None = None
+) -> dict[str, FileScan]:
     outcome.files_scanned = len(work)
     outcome.bytes_scanned = sum(len(content) for _, (_, content) in work)
     workers = min(MAX_WORKERS, pool.available_cores())
     if workers >= 2 and len(work) >= 2 and outcome.bytes_scanned >= POOL_MIN_BYTES:
-        parts = pool.run_or_note(scan_batch, [(batch,) for batch in _batches(work, workers)], outcome.notes, "scan")
+        jobs = [(batch, custom) for batch in _batches(work, workers)]
+        parts = pool.run_or_note(scan_batch, jobs, outcome.notes, "scan")
         if parts is not None:
             outcome.workers = workers
             return {key: scan for part in parts for key, scan in part.items()}
-    return {key: scan_content(path, content) for key, (path, content) in work}
+    return {key: scan_content(path, content, custom) for key, (path, content) in work}
 
 
 def _batches(work: list[tuple[str, tuple[str, bytes]]], workers: int) -> list[list[tuple[str, str, bytes]]]:
@@ -134,12 +141,12 @@ def _batches(work: list[tuple[str, tuple[str, bytes]]], workers: int) -> list[li
     return batches
 
 
-def scan_batch(batch: list[tuple[str, str, bytes]]) -> dict[str, FileScan]:
+def scan_batch(batch: list[tuple[str, str, bytes]], custom: CustomRules | None = None) -> dict[str, FileScan]:
     """A worker's work: scan (key, path, content) triples in this process."""
-    return {key: scan_content(path, content) for key, path, content in batch}
+    return {key: scan_content(path, content, custom) for key, path, content in batch}
 
 
-def scan_content(path: str, content: bytes) -> FileScan:
+def scan_content(path: str, content: bytes, custom: CustomRules | None = None) -> FileScan:
     """Decode (never failing on bad UTF-8), normalise newlines as `open()` does, and scan."""
     try:
         text, lossy = content.decode("utf-8"), False
@@ -147,7 +154,7 @@ def scan_content(path: str, content: bytes) -> FileScan:
         text, lossy = content.decode("utf-8", errors="replace"), True
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    scan = shared_engine().scan(path, text)
+    scan = shared_engine().scan(path, text, custom)
     scan.lossy = lossy
     return scan
 

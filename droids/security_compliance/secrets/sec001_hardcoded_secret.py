@@ -149,17 +149,21 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
 def check(task: Task, cache_dir: Path | None, workspace: Workspace) -> tuple[list[Finding], list[str], dict[str, int]]:
     """Run SEC001 over the task's targets: findings, notes for the report, metrics."""
     from droids.security_compliance.secrets.baseline import BASELINE_NAME, load_baseline
+    from droids.security_compliance.secrets.gitleaks_config import load_gitleaks
     from droids.security_compliance.secrets.runner import scan_files
 
     accepted = load_baseline(task.repo)
+    custom = load_gitleaks(task.repo)
     files = workspace.contents()
-    outcome = scan_files(((p, c) for p, c in files if p != BASELINE_NAME), cache_dir)  # the baseline holds hashes
+    outcome = scan_files(((p, c) for p, c in files if p != BASELINE_NAME), cache_dir, custom)  # baseline: hashes
     findings = [
         finding
         for path, scan in sorted(outcome.scans.items())
         for finding in findings_for(path, scan, accepted.get(path, frozenset()))
     ]
-    return findings, notes_for(outcome), metrics_for(outcome, findings)
+    notes = notes_for(outcome) + (list(custom.notes) if custom else [])
+    metrics = metrics_for(outcome, findings) | ({"gitleaks_rules": len(custom.rules)} if custom else {})
+    return findings, notes, metrics
 
 
 def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Finding]:
@@ -178,29 +182,34 @@ def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Fi
         occurrence = group if seen[group] == 1 else f"{group}#{seen[group]}"
         also = f" (also matched: {', '.join(types[1:])})" if len(types) > 1 else ""
         suppressed = all(h.hashed_secret in accepted for h in hits)
+        # A repository's own gitleaks rule names the finding, so policies can say `SEC001/<rule id>`.
+        subrule = min((h.subrule for h in hits if h.subrule), default=None)
         findings.append(
             Finding(
                 rule=SEC001.id,
                 droid=DROID,
                 severity=max((severity_of(t) for t in types), key=lambda s: s.rank),
                 title=SEC001.title,
-                message=f"{types[0]} hard-coded in {path}{also}",
+                message=f"{types[0]} hard-coded in {path}{also}" if line else f"{types[0]}: {path} matches its path",
                 path=path,
-                line=line,
-                evidence=hits[0].evidence,
+                line=line or None,
+                evidence=hits[0].evidence if line else None,
                 fingerprint=fingerprint(SEC001.id, path, occurrence),
                 fix=FIX,
                 suppressed=suppressed,
                 suppression=".secrets.baseline" if suppressed else None,
+                **({"subrule": subrule} if subrule else {}),
             )
         )
     return findings
 
 
-def _naming_order(secret_type: str) -> tuple[bool, int, bool, str]:
-    """Specific before generic, more severe first, SEC001's own before detect-secrets' at a tie."""
+def _naming_order(secret_type: str) -> tuple[bool, bool, int, bool, str]:
+    """The repository's own gitleaks rules first, then specific before generic, more severe first,
+    SEC001's own before detect-secrets' at a tie."""
     own = severity.base_type(secret_type) in FIELD_TYPES
-    return (severity.is_generic(secret_type), -severity_of(secret_type).rank, not own, secret_type)
+    team = "gitleaks rule " in secret_type
+    return (not team, severity.is_generic(secret_type), -severity_of(secret_type).rank, not own, secret_type)
 
 
 def notes_for(outcome: ScanOutcome) -> list[str]:
