@@ -161,7 +161,7 @@ def test_extend_path_and_disabled_rules(git_repo: Path) -> None:
         ("[[rules]]\ndescription = 'no id'\nregex = 'a'\n", "toml: rules[0].id: expected a non-empty rule id"),
         ("[[rules]]\nid = 'x'\nregex = '(a)\\1'\n", ".gitleaks.toml: rules[0] (x).regex: not a regular expression"),
         ("[[rules]]\nid = 'x'\nregex = '(?=a)b'\n", ".gitleaks.toml: rules[0] (x).regex: not a regular expression"),
-        ("[[rules]]\nid = 'x'\nregex = 'a(b)'\nsecretGroup = 2\n", "toml: rules[0] (x).secretGroup: expected at most 1"),
+        ("[[rules]]\nid = 'x'\nregex = 'a(b)'\nsecretGroup = 2\n", "(x).secretGroup: expected at most 1"),
         ("[[rules]]\nid = 'x'\nregex = 'a'\nkeywords = 'a'\n", "toml: rules[0] (x).keywords: expected an array"),
         ("[[rules]]\nid = 'x'\nregex = 'a'\n[[rules]]\nid = 'x'\nregex = 'b'\n", "rules[1].id: 'x' is used by another"),
         ("[[rules]]\nid = 'x'\n", ".gitleaks.toml: rules[0] (x): expected a regex or a path"),
