@@ -46,6 +46,14 @@ _DOC_FILE = re.compile(
 _EXAMPLE_PART = re.compile(r"(?:^|[._-])(?:examples?|samples?|templates?|demos?|tutorials?)(?:$|[._-])", re.I)
 _ENV_EXAMPLE = re.compile(r"^\.env(?:[._-].*)?$")
 
+_RUST_TEST_MOD = re.compile(r"\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{")
+_ASSIGNED = re.compile(
+    r"""([A-Za-z_][\w.-]*)["']?\]?\s*(?::\s*[^=:]{1,40}?)?\s*(?:=>|:=|[:=])\s*[rbuf&]?["']?[^"']*$"""
+)
+_TEST_DATA_NAME = re.compile(
+    r"(?:^|[^a-z])(?:test|fake|dummy|mock|example|sample|fixture|placeholder)(?:[^a-z]|$)|^(?:test|fake|dummy|mock)",
+    re.I,
+)
 _HEX_HE = "Hex High Entropy String"
 _B64_HE = "Base64 High Entropy String"
 _JWT = "JSON Web Token"
@@ -84,6 +92,24 @@ def file_kind(path: str) -> str | None:
     return None
 
 
+def test_code_start(path: str, lines: Sequence[str]) -> int:
+    """The 1-based line from which a source file holds test code (Rust's `#[cfg(test)] mod tests`,
+    which by convention closes the file), or 0."""
+    if not path.endswith(".rs"):
+        return 0
+    for index, line in enumerate(lines):
+        if line.strip() == "#[cfg(test)]" and any(_RUST_TEST_MOD.match(nxt) for nxt in lines[index + 1 : index + 3]):
+            return index + 1
+    return 0
+
+
+def in_test_code(secret_type: str) -> str:
+    """`secret_type` found below `test_code_start`: low, unless already judged or not context-judged."""
+    if secret_type not in CONTEXT_TYPES:
+        return secret_type
+    return qualified(secret_type, "in test code")
+
+
 def judged(secret_type: str, value: str, path: str, line: str, above: Sequence[str]) -> str:
     """`secret_type`, qualified as low severity when the context says so."""
     reason = _low_reason(secret_type, value, path, line, above)
@@ -98,6 +124,9 @@ def _low_reason(secret_type: str, value: str, path: str, line: str, above: Seque
     kind = file_kind(path)
     if kind:
         return f"in {kind}"
+    name = _ASSIGNED.search(line[: line.find(value)] if value in line else "")
+    if name and _TEST_DATA_NAME.search(name.group(1)):
+        return "named as test data"
     if secret_type in _SHAPED:
         return _shape_reason(secret_type, value, line, above)
     if secret_type in _URL_TYPES and (_EXAMPLE_HOST.search(line) or _URL_EXAMPLE_HOST.search(line)):

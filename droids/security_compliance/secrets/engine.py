@@ -116,6 +116,7 @@ class SecretEngine:
         self.prefilter = LinePrefilter(self.plugins)
         self._own = false_positives if own_filters else None
         self._judged = context.judged
+        self._context = context
         linear = _Filter(_INDIRECT_FILTER, indirect_reference.is_indirect_reference, frozenset({"line"}))
         filters = [linear if f.path == _INDIRECT_FILTER else f for f in filters]
         # The same groups, in the same order, as detect_secrets.core.scan picks them.
@@ -155,6 +156,8 @@ class SecretEngine:
                 eager = self._own.env_lines(raw)
             if eager:
                 found, _ = self._scan_lines(path, eager, raw)
+        if self._own and (test_from := self._context.test_code_start(path, raw)):
+            found = {(n, self._context.in_test_code(kind) if n > test_from else kind, v) for n, kind, v in found}
         subrules: dict[str, str] = {}
         if custom is not None and custom.rules:
             found |= self._custom(custom, path, text, raw, subrules)

@@ -66,14 +66,6 @@ _JWT = "JSON Web Token"
 _WHOLE_VALUE_TYPES = frozenset({_JWT, "Private Key"})
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9_.+/=~-]*")
 _SUPERSEDED = frozenset({"GitHub Token"})
-_DNA = re.compile(r"[ACGTUN]{16,}", re.IGNORECASE)
-_REPEATED_UNIT = re.compile(r"(?:0x)?(.{1,8}?)\1{3,}", re.IGNORECASE | re.DOTALL)
-_SELF_DESCRIBING = re.compile(
-    r"pass(?:word|wd|phrase)?|secret|token|api_?key|random|sample|dummy|fake|test|mock|wrong|invalid|bogus|foo|bar|baz"
-    r"|qwerty|letmein|hunter|changeit|default|admin|super|my|some",
-    re.IGNORECASE,
-)
-_WORDS_ONLY = re.compile(r"(?:[A-Z]?[a-z]+|[A-Z]+)*[0-9]{0,4}[^A-Za-z0-9]{0,2}")
 _KEY_END = re.compile(r"-----END[A-Z ]*PRIVATE KEY")
 _KEY_BODY_GAP = re.compile(r"\.\.\.|…|<[^>]*>|xxxx|\*\*\*", re.IGNORECASE)
 _DIGEST_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
@@ -91,7 +83,7 @@ _ABOUT_KEY = re.compile(
 )
 _ID_KEY = re.compile(r"(?:^|[_.-])(?:id|uuid|guid)$|[a-z](?:Id|Uuid|UUID|ID)$|^(?:uu|gu)?id$", re.IGNORECASE)
 _SECRET_WORD = re.compile(r"secret|token|pass|pwd|auth|cred|key", re.IGNORECASE)
-_CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z_.]*")  # a name without digits: `head_paths`, `cfg.token`
+_CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z_.-]*")  # a name without digits: `head_paths`, `list-sub-apikeys`
 _CALL = re.compile(r"[A-Za-z_][\w.]*\([^()]*\)")
 _SRI = re.compile(r"^(sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=_-]+$")
 
@@ -130,11 +122,7 @@ def is_default_login(secret_type: str, secret: str, line: str) -> bool:
 
 
 def is_look_alike(secret: str) -> bool:
-    """DNA, a repeated unit, or placeholder words with at most a few digits and symbols."""
-    if _DNA.fullmatch(secret) or _REPEATED_UNIT.fullmatch(secret):
-        return True
-    rest = _SELF_DESCRIBING.sub("", secret)
-    return rest != secret and (len(rest) <= 3 or bool(_WORDS_ONLY.fullmatch(rest)))
+    return values.is_look_alike(secret)
 
 
 def is_documented_example(secret_type: str, secret: str) -> bool:

@@ -180,7 +180,12 @@ def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Fi
         types = sorted({h.secret_type for h in hits}, key=_naming_order)
         seen[group] += 1
         occurrence = group if seen[group] == 1 else f"{group}#{seen[group]}"
-        also = f" (also matched: {', '.join(types[1:])})" if len(types) > 1 else ""
+        # Named after the most specific type, with its low-severity reason when it has one (as
+        # SEC002 names it); the others by their plain names.
+        first = severity.base_type(types[0])
+        others = [t for t in dict.fromkeys(severity.base_type(t) for t in types[1:]) if t != first]
+        also = f" (also matched: {', '.join(others)})" if others else ""
+        worst = max((severity_of(t) for t in types), key=lambda s: s.rank)
         suppressed = all(h.hashed_secret in accepted for h in hits)
         # A repository's own gitleaks rule names the finding, so policies can say `SEC001/<rule id>`.
         subrule = min((h.subrule for h in hits if h.subrule), default=None)
@@ -188,7 +193,7 @@ def findings_for(path: str, scan: FileScan, accepted: frozenset[str]) -> list[Fi
             Finding(
                 rule=SEC001.id,
                 droid=DROID,
-                severity=max((severity_of(t) for t in types), key=lambda s: s.rank),
+                severity=worst,
                 title=SEC001.title,
                 message=f"{types[0]} hard-coded in {path}{also}" if line else f"{types[0]}: {path} matches its path",
                 path=path,

@@ -57,6 +57,10 @@ CONTEXT_TYPES = frozenset(
         "Database Connection String",
         "Credential in Log Line",
         "Command-line Credentials",
+        "HTTP Authorization Header",
+        "Crypto Exchange API Key",
+        "Broker API Credentials",
+        "Market Data API Key",
     }
 )
 # Types that say where a value stands or what shape it has rather than what it is: a finding

@@ -31,8 +31,13 @@ _URI = re.compile(
     rf"(?<![A-Za-z0-9+]){_SCHEMES}://(?P<user>[^:/?#\s@\"'<>]{{1,64}}):(?P<secret>[^@/?#\s\"'<>]{{3,128}})@[^\s\"'/<>]",
     re.IGNORECASE,
 )
-_ADO = re.compile(r"(?:^|[;\"'\s])(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\n]{3,128}?)\s*(?=;|[\"']|$)", re.IGNORECASE)
-_ADO_PEERS = re.compile(r"(?:server|data source|host|address|database|initial catalog|user id|uid)\s*=", re.IGNORECASE)
+_ADO = re.compile(
+    r"(?:^|[;\"'\s])(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s,()]{3,128})\s*(?=;|[\"']|$)", re.IGNORECASE
+)
+# Another key of the same `key=value;` string: `Server=db;...;Password=...` (not `f(host=None, password=None)`).
+_ADO_PEERS = re.compile(
+    r"(?:^|[;\"'])\s*(?:server|data source|host|address|database|initial catalog|user id|uid)\s*=", re.IGNORECASE
+)
 _JDBC = re.compile(r"jdbc:[a-z0-9]+:[^\s\"']{0,400}?[?&;]password=(?P<secret>[^&;\s\"']{3,128})", re.IGNORECASE)
 
 

@@ -56,7 +56,12 @@ class AuthorizationHeaderDetector(FieldDetector):
                 user, sep, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
             except (binascii.Error, UnicodeDecodeError):
                 return False
-            return bool(sep and password) and password != user and not values.is_placeholder(password)
+            return (
+                bool(sep and password)
+                and password != user
+                and not values.is_placeholder(password)
+                and not (values.is_look_alike(password))
+            )
         return _generated(value)
 
 

@@ -26,7 +26,7 @@ _PLACEHOLDER_PARTS = re.compile(
     re.IGNORECASE,
 )
 _REPEATED = re.compile(r"(.)\1{4,}")  # XXXXX, 00000, ***** anywhere in the value
-_ALL_REPEATED = re.compile(r"(.)\1{3,}")  # xxxx, 0000: the whole value
+_ALL_REPEATED = re.compile(r"(.)\1{2,}")  # xxx, 0000: the whole value
 # ${VAR}, $VAR, {{ var }}, %(var)s, <var>, {var}, !env VAR (YAML tags), ENC[...] (sops), vault:...,
 # dynaconf's `@format {env[X]}` / `@get X`, Maven's `@token@`, Concourse's `((var))`.
 _TEMPLATED = re.compile(r"^\$|^%\(|^%[sd]$|\{\{|\}\}|^\{.*\}$|^<.*>$|^!|^ENC\[|^vault:|^@\w+@$|^@[a-z]+\s|^\(\(.*\)\)$")
@@ -97,3 +97,23 @@ def is_placeholder_token(body: str) -> bool:
     if not body or _TOKEN_PLACEHOLDER.search(body):
         return True
     return Counter(body).most_common(1)[0][1] > len(body) // 2
+
+
+_DNA = re.compile(r"[ACGTUN]{16,}", re.IGNORECASE)
+_REPEATED_UNIT = re.compile(r"(?:0x)?(.{1,8}?)\1{3,}", re.IGNORECASE | re.DOTALL)
+_SELF_DESCRIBING = re.compile(
+    r"pass(?:word|wd|phrase)?|secret|token|api_?key|random|sample|example|fixture|dummy|fake|test|mock|wrong|invalid"
+    r"|bogus|foo|bar|baz|qwerty|letmein|hunter|changeit|default|admin|super|my|some",
+    re.IGNORECASE,
+)
+_WORDS_ONLY = re.compile(r"(?:[A-Z]?[a-z]+|[A-Z]+)*[0-9]{0,4}[^A-Za-z0-9]{0,2}")
+
+
+def is_look_alike(value: str) -> bool:
+    """Not a secret although shaped like one: DNA or RNA (`ACGTTGCA...`), one short unit repeated
+    (`0xdeadbeefdeadbeef...`), or placeholder words with at most a few digits and symbols
+    (`SuperSecurePassword`, `testPass`, `somethingrandom`, `fixture42`)."""
+    if _DNA.fullmatch(value) or _REPEATED_UNIT.fullmatch(value):
+        return True
+    rest = _SELF_DESCRIBING.sub("", value)
+    return rest != value and (len(rest) <= 3 or bool(_WORDS_ONLY.fullmatch(rest)))

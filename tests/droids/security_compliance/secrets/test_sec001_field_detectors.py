@@ -15,6 +15,7 @@ from droids.core.models import Severity
 from droids.security_compliance.secrets.engine import redact
 from droids.security_compliance.secrets.runner import scan_content
 from droids.security_compliance.secrets.sec001_hardcoded_secret import findings_for
+from droids.security_compliance.secrets.severity import base_type
 from tests import secret_values as sv
 from tests.droids.security_compliance.secrets import field_values as fv
 
@@ -22,7 +23,7 @@ TD, URLKEY, TV, BROKER = "Twelve Data API Key", "API Key in URL", "Tradovate Cre
 VENDOR = "Market Data API Key"
 BROKER_API, CRYPTO = "Broker API Credentials", "Crypto Exchange API Key"
 SLACK, HOOK = "Slack Webhook URL", "Webhook URL Token"
-HIGH, CRITICAL = Severity.HIGH, Severity.CRITICAL
+HIGH, CRITICAL, LOW = Severity.HIGH, Severity.CRITICAL, Severity.LOW
 TD_HOST = "api." + "twelvedata.com"
 WS_HOST = "ws." + "twelvedata.com"
 
@@ -71,7 +72,9 @@ MUST_FLAG = [
     ("data/av.py", 'U = "https://www.alphavantage.co/query?function=X&apikey={vendor16}"\n', 1, VENDOR, HIGH,
      "vendor16"),
     ("scripts/poly.sh", 'curl "https://api.polygon.io/v2/aggs/ticker/ES?apiKey={vendor}"\n', 1, VENDOR, HIGH, "vendor"),
-    ("docs/finnhub.md", "`https://finnhub.io/api/v1/quote?symbol=ES&token={vendor}`\n", 1, VENDOR, HIGH, "vendor"),
+    # (a vendor's URL is context, not a token format: in documentation it is low)
+    ("docs/finnhub.md", "`https://finnhub.io/api/v1/quote?symbol=ES&token={vendor}`\n", 1, VENDOR, LOW, "vendor"),
+    ("ops/finnhub.txt", "`https://finnhub.io/api/v1/quote?symbol=ES&token={vendor}`\n", 1, VENDOR, HIGH, "vendor"),
     ("data/other.py", 'U = "https://data.vendor.internal/v1/bars?symbol=ES&apikey={vendor}"\n', 1, URLKEY, HIGH,
      "vendor"),
     # Tradovate access-token request, as JSON, dict, keyword arguments, YAML, .env
@@ -191,7 +194,8 @@ def test_reports_the_secret_at_its_line(
     ours = [f for f in findings if f.line == line and f.evidence == evidence]
     assert len(ours) == 1, [(f.line, f.message, f.evidence) for f in findings]
     finding = ours[0]
-    assert finding.message.startswith(f"{secret_type} hard-coded in {path}")
+    assert base_type(finding.message.split(" hard-coded in ")[0]) == secret_type
+    assert f" hard-coded in {path}" in finding.message
     assert (finding.rule, finding.severity, finding.suppressed) == ("SEC001", severity, False)
     assert secret not in finding.model_dump_json()
 
