@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from droids.security_compliance.secrets.gitleaks_config import CustomRules
 
 LONG_LINE = 4096
+ABOVE = 50  # lines above a value that SEC001's filters may read (the block a digest list opens)
 WINDOW_STEP = 3072
 _INDIRECT_FILTER = "detect_secrets.filters.heuristic.is_indirect_reference"
 _PRAGMA_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
@@ -232,7 +233,9 @@ class SecretEngine:
                 own_context = self._snippet(lines=raw, line_number=index + 1)
             # What a value's context is judged by: the file's own lines above it (a transformer
             # blanks YAML parents such as `credentials:`).
-            above = raw[max(0, index - 5) : index] if len(lines) == len(raw) else context.lines[: context.target_index]
+            above = (
+                raw[max(0, index - ABOVE) : index] if len(lines) == len(raw) else context.lines[: context.target_index]
+            )
             found.update(self._scan_segment(path, segments[seg], index + 1, (context, own_context), runs, above))
         return found, long_lines
 
@@ -275,7 +278,7 @@ class SecretEngine:
                 kind = secret.type
                 if own:
                     if (
-                        self._own_filtered(own, kind, value, line, context)
+                        self._own_filtered(own, kind, value, line, context, above)
                         or own.is_plain_example_value(kind, value, path)
                         or (not run.own_plugin and own.is_placeholder_token(kind, value, line))
                     ):
@@ -285,8 +288,7 @@ class SecretEngine:
         return found
 
     @staticmethod
-    def _own_filtered(own: Any, kind: str, value: str, line: str, context: Any) -> bool:
-        above = context.lines[: context.target_index]
+    def _own_filtered(own: Any, kind: str, value: str, line: str, context: Any, above: list[str]) -> bool:
         return bool(
             own.is_superseded(kind)
             or own.is_documented_example(kind, value)

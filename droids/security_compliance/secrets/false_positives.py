@@ -23,7 +23,7 @@ they are not one.
   that fetches the secret, not the secret.
 - Labelled digests: a hex value of a digest's length (MD5, SHA-1, SHA-224/256/384/512) on a line
   that names it as a hash, checksum, commit or revision (`sha256 = "..."`, `rev: 6f1e...` in
-  `.pre-commit-config.yaml`) or inside a block opened by such a line within five lines
+  `.pre-commit-config.yaml`) or inside a block opened by such a line (up to 50 lines above)
   (`EXPECTED_SHA256 = {` then `"data.csv": "..."`), and Subresource-Integrity values
   (`sha512-...`). A hex API key of the same length assigned to a name without such a word is
   still reported.
@@ -39,8 +39,8 @@ they are not one.
 - In an example env file (`.env.example`, `.env.sample`, `.env.template`), a value found by its
   name that does not look real (under 8 characters, one kind of character, or sequential: `abc1`,
   `trader1`): SEC003 reports it at medium as "not a placeholder"; a real-looking one is SEC001's.
-- A private key block whose body is elided (`-----BEGIN PRIVATE KEY-----\nMIIE...<...>...`) or
-  too short to be a key, when its `-----END` line is in view.
+- A private key block whose body is elided (`<...>` or `...` between its BEGIN and END lines) or
+  too short to be a key, when its END line is in view.
 - detect-secrets' GitHub detector, which reports only a token's prefix: SEC001's own GitHub
   detector (`plugins/devtools.py`) reports the token and checks its CRC32 checksum.
 """
@@ -64,6 +64,8 @@ _KEYWORD = "Secret Keyword"
 _GENERIC = frozenset({_KEYWORD, _BASE64, _HEX, "Basic Auth Credentials"})
 _JWT = "JSON Web Token"
 _WHOLE_VALUE_TYPES = frozenset({_JWT, "Private Key"})
+_KEY_BLOCK_TYPES = frozenset({"Private Key"})
+_URL_LOGIN_TYPES = frozenset({"Basic Auth Credentials"})
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9_.+/=~-]*")
 _SUPERSEDED = frozenset({"GitHub Token"})
 _KEY_END = re.compile(r"-----END[A-Z ]*PRIVATE KEY")
@@ -75,6 +77,8 @@ _DIGEST_WORDS = re.compile(
     re.I,
 )
 _BLOCK_OPENER = re.compile(r"[{\[(:]\s*(?:#.*)?$")  # `NAME = {`, `checksums:`, `hashes = [`
+_NAMES_SOMETHING = re.compile(r"[A-Za-z]")
+_BLOCK_CLOSER = re.compile(r"\s*[}\])]+[,;]?\s*(?:#.*)?$")
 _LAST_KEY = re.compile(r"""([A-Za-z0-9_.-]+)["']?\]?\s*(?:=>|:=|[:=])\s*[rbuf]?["']?$""")
 _ABOUT_KEY = re.compile(
     r"existing\w*secret|secret\w*?(?:name|ref|arn|path|file|env|var|store)$|(?:path|file|filename|env|var)$"
@@ -118,7 +122,7 @@ def is_placeholder_token(secret_type: str, secret: str, line: str) -> bool:
 
 def is_default_login(secret_type: str, secret: str, line: str) -> bool:
     """`postgres://postgres:postgres@...`: a user name repeated as the password, a container's default."""
-    return secret_type == "Basic Auth Credentials" and f"/{secret}:{secret}@" in line  # noqa: S105 - a type
+    return secret_type in _URL_LOGIN_TYPES and f"/{secret}:{secret}@" in line
 
 
 def is_look_alike(secret: str) -> bool:
@@ -146,7 +150,7 @@ def _is_jwt_io_example(token: str) -> bool:
 
 def is_elided_private_key(secret_type: str, line: str, below: Sequence[str]) -> bool:
     """A private key block shown with its body cut (`<...>`, `...`) or far too short, END in view."""
-    if secret_type != "Private Key":  # noqa: S105 - a type name
+    if secret_type not in _KEY_BLOCK_TYPES:
         return False
     block = "\n".join([line, *below])
     end = _KEY_END.search(block)
@@ -199,8 +203,18 @@ def is_labelled_digest(secret_type: str, secret: str, line: str, above: Sequence
     before = line[: line.find(secret)] if secret in line else line
     if _DIGEST_WORDS.search(before):
         return True
-    opener = next((a for a in reversed(above) if _BLOCK_OPENER.search(a)), None)
-    return opener is not None and bool(_DIGEST_WORDS.search(opener))
+    return bool(_DIGEST_WORDS.search(_block_name(above)))
+
+
+def _block_name(above: Sequence[str]) -> str:
+    """The line that opened the block holding the value: the nearest opener above that names
+    something (a bare `{` or `[` names nothing), unless a closing line ends a block first."""
+    for candidate in reversed(above):
+        if _BLOCK_CLOSER.match(candidate):
+            return ""
+        if _BLOCK_OPENER.search(candidate) and _NAMES_SOMETHING.search(candidate):
+            return candidate
+    return ""
 
 
 _ENV_FILE = re.compile(r"^\.env(?:[._-].*)?$")

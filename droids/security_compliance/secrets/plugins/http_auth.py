@@ -24,14 +24,14 @@ from collections.abc import Sequence
 from droids.security_compliance.secrets.plugins import values
 from droids.security_compliance.secrets.plugins.base import FieldDetector
 
-_TOKEN = r"(?P<secret>[A-Za-z0-9._~+/=-]{16,2048})(?![A-Za-z0-9._~+/=-])"  # noqa: S105 - a regex
+_VALUE = r"(?P<secret>[A-Za-z0-9._~+/=-]{16,2048})(?![A-Za-z0-9._~+/=-])"
 _AUTHORIZATION = re.compile(
-    rf"Authorization[\"']?\s*[:=]\s*[rbuf]?[\"']?\s*(?P<scheme>Bearer|Basic|Token|Bot|ApiKey|Api-Key|SSWS|GenieKey|OAuth)\s+{_TOKEN}",
+    rf"Authorization[\"']?\s*[:=]\s*[rbuf]?[\"']?\s*(?P<scheme>Bearer|Basic|Token|Bot|ApiKey|Api-Key|SSWS|GenieKey|OAuth)\s+{_VALUE}",
     re.IGNORECASE,
 )
 _KEY_HEADER = re.compile(
     r"(?:X-API-Key|X-Api-Token|X-Auth-Token|X-Access-Token|Api-Key|Private-Token|X-Finnhub-Token|X-Polygon-Api-Key"
-    rf"|X-CMC_PRO_API_KEY|x-cg-pro-api-key|APCA-API-KEY-ID|APCA-API-SECRET-KEY)[\"']?\s*[:=]\s*[rbuf]?[\"']?\s*{_TOKEN}",
+    rf"|X-CMC_PRO_API_KEY|x-cg-pro-api-key|APCA-API-KEY-ID|APCA-API-SECRET-KEY)[\"']?\s*[:=]\s*[rbuf]?[\"']?\s*{_VALUE}",
     re.IGNORECASE,
 )
 _CURL_USER = re.compile(

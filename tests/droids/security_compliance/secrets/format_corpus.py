@@ -64,11 +64,11 @@ def _rsa_block(seed: int, kind: str = "RSA") -> str:
 def _snippets(seed: int) -> dict[str, dict[str, tuple[str, str]]]:
     """format -> {kind: (line, reported value)} for credentials written as a whole line."""
     bearer = sv.random_part("bearer", seed, sv._ALNUM, 40)
-    user, password = "desk", sv.strong_password(seed).rstrip("#!")
+    user, login = "desk", sv.strong_password(seed).rstrip("#!")
     apikey = sv.random_part("xapikey", seed, sv._ALNUM, 32)
-    basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+    basic = base64.b64encode(f"{user}:{login}".encode()).decode()
     nuget = sv.strong_password(seed + 1).rstrip("#!")
-    docker = base64.b64encode(f"ci-bot:{password}".encode()).decode()
+    docker = base64.b64encode(f"ci-bot:{login}".encode()).decode()
     sidekiq = sv.random_part("sq1", seed, sv._HEX, 8) + ":" + sv.random_part("sq2", seed, sv._HEX, 8)
     apca = sv.random_part("apca", seed, sv._ALNUM, 40)
     binance = sv.random_part("binance", seed, sv._ALNUM, 64)
@@ -94,12 +94,10 @@ def _snippets(seed: int) -> dict[str, dict[str, tuple[str, str]]]:
             ".py": (f'session.headers.update({{"X-API-Key": "{apikey}"}})', apikey),
         },
         "curl -u user:password": {
-            ".sh": (f"curl -u {user}:{password} https://ci.desk.internal/api/json", password),
-            ".md": (f"    curl --user '{user}:{password}' https://ci.desk.internal/api/json", password),
+            ".sh": (f"curl -u {user}:{login} https://ci.desk.internal/api/json", login),
+            ".md": (f"    curl --user '{user}:{login}' https://ci.desk.internal/api/json", login),
         },
-        "wget --password": {
-            ".sh": (f"wget --user={user} --password={password} https://files.desk.internal/x", password)
-        },
+        "wget --password": {".sh": (f"wget --user={user} --password={login} https://files.desk.internal/x", login)},
         "NuGet.Config ClearTextPassword": {
             ".config": ('      <add key="ClearText' + f'Password" value="{nuget}" />', nuget),
             ".md": ('    <add key="ClearText' + f'Password" value="{nuget}" />', nuget),
@@ -156,17 +154,23 @@ def _documented_examples() -> dict[str, str]:
         base64.urlsafe_b64encode(json.dumps(part, separators=(",", ":")).encode()).decode().rstrip("=")
         for part in ({"alg": "HS256", "typ": "JWT"}, {"sub": "1234567890", "name": "John Doe", "iat": 1516239022})
     )
+    # Public example values from the providers' documentation (the point of this table).
     return {
-        "AWS docs access key id": "AKIA" + "IOSFODNN7" + "EXAMPLE",
-        "AWS docs secret key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLE" + "KEY",
-        "Stripe docs test key": "sk_" + "test_" + "4eC39HqLyjWDarjtT1zdp7dc",
-        "Slack docs bot token": "xo" + "xb-17653672481-19874698323-" + "pdFZKVeTuE8sk7oOcBrzbqgy",
-        "Google docs API key": "AI" + "zaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
-        "Mailgun docs key": "key-" + "3ax6xnjp29jd6fds4gc373sgvjxteol0",
-        "Telegram docs token": "110201543:" + "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
-        "Azurite development key": "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
-        + "K1SZFPTOtr/KBHBeksoGMGw==",
-        "jwt.io example token": jwt_io + "." + "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        "AWS docs access key id": "AKIA" + "IOSFODNN7" + "EXAMPLE",  # pragma: allowlist secret
+        "AWS docs secret key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLE" + "KEY",  # pragma: allowlist secret
+        "Stripe docs test key": "sk_" + "test_" + "4eC39HqLyjWDarjtT1zdp7dc",  # pragma: allowlist secret
+        "Slack docs bot token": "xo"
+        + "xb-17653672481-19874698323-"
+        + "pdFZKVeTuE8sk7oOcBrzbqgy",  # pragma: allowlist secret
+        "Google docs API key": "AI" + "zaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",  # pragma: allowlist secret
+        "Mailgun docs key": "key-" + "3ax6xnjp29jd6fds4gc373sgvjxteol0",  # pragma: allowlist secret
+        "Telegram docs token": "110201543:" + "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",  # pragma: allowlist secret
+        "Azurite development key": "Eby8vdM02xNOcqFlqUwJPLlmEtlCDX"  # pragma: allowlist secret
+        + "J1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"  # pragma: allowlist secret
+        + "K1SZFPTOtr/KBHBeksoGMGw==",  # pragma: allowlist secret
+        "jwt.io example token": jwt_io
+        + "."
+        + "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # pragma: allowlist secret
     }
 
 
