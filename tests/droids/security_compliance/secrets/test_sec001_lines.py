@@ -200,3 +200,26 @@ def test_several_detectors_on_one_value_make_one_finding_named_by_the_specific_t
     (finding,) = findings_for("aws.py", scan, frozenset())
     assert finding.message.startswith("AWS Access Key hard-coded in aws.py (also matched: ")
     assert finding.severity is Severity.CRITICAL
+
+
+@pytest.mark.parametrize(("expires", "severity"), [(1_000_000_000, Severity.LOW), (4_000_000_000, Severity.HIGH)])
+def test_an_expired_jwt_is_low_a_live_one_high(expires: int, severity: Severity) -> None:
+    import base64
+    import json
+
+    def part(data: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    token = (
+        part({"alg": "HS256"})
+        + "."
+        + part({"sub": "desk", "exp": expires})
+        + "."
+        + sv.random_part("sig", 1, sv._ALNUM, 43)
+    )
+    (finding,) = findings_for(
+        "auth/session.txt", scan_content("auth/session.txt", f"token: {token}\n".encode()), frozenset()
+    )
+
+    assert finding.severity is severity
+    assert ("(low: expired)" in finding.message) is (severity is Severity.LOW)
