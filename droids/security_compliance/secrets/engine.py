@@ -29,11 +29,16 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from droids.security_compliance.secrets.gitleaks_config import CustomRules
 
 LONG_LINE = 4096
+ABOVE = 50  # lines above a value that SEC001's filters may read (the block a digest list opens)
 WINDOW_STEP = 3072
 _INDIRECT_FILTER = "detect_secrets.filters.heuristic.is_indirect_reference"
+_PRAGMA_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
 _SKIPPED_FILTERS = {"detect_secrets.filters.common.is_invalid_file"}  # reads the disk; we have the text
 
 
@@ -47,11 +52,12 @@ class Hit:
     longest value on the line that contains this one, and `evidence` redacts that value.
     """
 
-    line: int
+    line: int  # 1-based; 0 for a finding about the whole file (a gitleaks rule on paths)
     secret_type: str
     hashed_secret: str
     evidence: str
     group: str
+    subrule: str | None = None  # the id of the repository's gitleaks rule that found it
 
 
 @dataclass
@@ -89,7 +95,7 @@ class SecretEngine:
         from detect_secrets.transformers import get_transformed_file
         from detect_secrets.util.code_snippet import get_code_snippet
 
-        from droids.security_compliance.secrets import false_positives, indirect_reference
+        from droids.security_compliance.secrets import context, false_positives, indirect_reference
         from droids.security_compliance.secrets.plugins import plugin_classes
         from droids.security_compliance.secrets.prefilter import LinePrefilter
 
@@ -110,11 +116,14 @@ class SecretEngine:
         # Public: SEC002's history scan confirms candidate lines with the same prefilter.
         self.prefilter = LinePrefilter(self.plugins)
         self._own = false_positives if own_filters else None
+        self._judged = context.judged
+        self._context = context
         linear = _Filter(_INDIRECT_FILTER, indirect_reference.is_indirect_reference, frozenset({"line"}))
         filters = [linear if f.path == _INDIRECT_FILTER else f for f in filters]
         # The same groups, in the same order, as detect_secrets.core.scan picks them.
         self._file_filters = [f for f in filters if f.params == {"filename"}]
         self._line_filters = [f for f in filters if "line" in f.params]
+        self._pragma_filters = [f for f in self._line_filters if f.path == _PRAGMA_FILTER]
         secret_filters = [f for f in filters if "secret" in f.params]
         context_filters = [f for f in filters if "context" in f.params and f not in self._line_filters]
         line_paths = frozenset(f.path for f in self._line_filters)
@@ -124,35 +133,71 @@ class SecretEngine:
         )
         self._exemptable = frozenset().union(*(run.exempt_lines for run in self._runs))
 
-    def scan(self, path: str, text: str) -> FileScan:
-        """Secrets in `text` (newlines already `\\n`), as `detect-secrets scan` reports them for `path`."""
+    def scan(self, path: str, text: str, custom: CustomRules | None = None) -> FileScan:
+        """Secrets in `text` (newlines already `\\n`), as `detect-secrets scan` reports them for `path`,
+        plus what the repository's own gitleaks rules (`custom`) find."""
         for file_filter in self._file_filters:
             if file_filter.fn(filename=path):
                 return FileScan([], filtered_by=file_filter.path.rsplit(".", 1)[-1])
         if self._own and self._own.is_extra_lock_file(path):
             return FileScan([], filtered_by="is_lock_file")
         raw = _raw_lines(text)
-        first = self._transform(_NamedText(text, path)) or raw
-        found, long_lines = self._scan_lines(path, first, raw)
+        first = self._transform(_NamedText(text, path))
+        split = bool(self._own)  # SEC001's own plugins read the file's own lines, not a transformer's
+        if first and split:
+            found, long_lines = self._scan_lines(path, first, raw, mine=False)
+            found |= self._scan_lines(path, raw, raw, mine=True)[0]
+        else:
+            found, long_lines = self._scan_lines(path, first or raw, raw)
         if not found:
-            # detect-secrets' second chance: eager transformers (an INI reading of any file).
+            # detect-secrets' second chance: eager transformers (an INI reading of any file);
+            # SEC001 reads every env file so, `.env.example` included (detect-secrets skips it).
             eager = self._transform(_NamedText(text, path), use_eager_transformers=True)
+            if not eager and self._own and self._own.is_env_file(path):
+                eager = self._own.env_lines(raw)
             if eager:
                 found, _ = self._scan_lines(path, eager, raw)
-        return FileScan(self._hits(found), long_lines=long_lines)
+        if self._own and (test_from := self._context.test_code_start(path, raw)):
+            found = {(n, self._context.in_test_code(kind) if n > test_from else kind, v) for n, kind, v in found}
+        subrules: dict[str, str] = {}
+        if custom is not None and custom.rules:
+            found |= self._custom(custom, path, text, raw, subrules)
+        return FileScan(self._hits(found, subrules), long_lines=long_lines)
 
-    def _hits(self, found: set[tuple[int, str, str]]) -> list[Hit]:
+    def _custom(
+        self, custom: CustomRules, path: str, text: str, raw: list[str], subrules: dict[str, str]
+    ) -> set[tuple[int, str, str]]:
+        """What the repository's gitleaks rules find, on lines no allowlist pragma accepts."""
+        from droids.security_compliance.secrets import gitleaks_rules
+
+        found = set()
+        for match in gitleaks_rules.scan(custom, path, text):
+            if match.line:
+                line = raw[match.line - 1] if match.line <= len(raw) else ""
+                context = self._snippet(lines=raw, line_number=match.line)
+                if self._filtered(self._pragma_filters, filename=path, line=line, context=context):
+                    continue
+            subrules[match.rule.secret_type] = match.rule.id
+            found.add((match.line, match.rule.secret_type, match.secret))
+        return found
+
+    def _hits(self, found: set[tuple[int, str, str]], subrules: dict[str, str] | None = None) -> list[Hit]:
         by_line: dict[int, set[str]] = {}
         for line, _kind, secret in found:
             by_line.setdefault(line, set()).add(secret)
+        subrules = subrules or {}
         hits = []
         for line, kind, secret in sorted(found):
             widest = max((v for v in by_line[line] if secret in v), key=lambda v: (len(v), v))
-            hits.append(Hit(line, kind, self._hash(secret), redact(widest), self._hash(widest)))
+            evidence = redact(widest) if line else "(the file itself)"
+            hits.append(Hit(line, kind, self._hash(secret), evidence, self._hash(widest), subrules.get(kind)))
         return hits
 
-    def _scan_lines(self, path: str, lines: list[str], raw: list[str]) -> tuple[set[tuple[int, str, str]], int]:
-        """`lines` as a transformer rendered them (or `raw`); transformers keep each line's index."""
+    def _scan_lines(
+        self, path: str, lines: list[str], raw: list[str], mine: bool | None = None
+    ) -> tuple[set[tuple[int, str, str]], int]:
+        """`lines` as a transformer rendered them (or `raw`); transformers keep each line's index.
+        `mine`: only SEC001's own plugins (True), only detect-secrets' (False), or all (None)."""
         stripped = [line.rstrip() for line in lines]
         owners: list[int] = []  # line index of each segment
         segments: list[str] = []
@@ -174,7 +219,11 @@ class SecretEngine:
             context = self._snippet(lines=lines, line_number=index + 1)
             if index not in runs_for:
                 runs_for[index] = self._runs_for_line(path, stripped[index], context)
-            runs = tuple(run for run in runs_for[index] if run.position in by_segment[seg])
+            runs = tuple(
+                run
+                for run in runs_for[index]
+                if run.position in by_segment[seg] and (mine is None or run.own_plugin is mine)
+            )
             if not runs:
                 continue
             # SEC001's own detectors read the file's own lines around a hit: a transformer
@@ -182,7 +231,12 @@ class SecretEngine:
             own_context = context
             if lines is not raw and len(lines) == len(raw) and any(run.own_plugin for run in runs):
                 own_context = self._snippet(lines=raw, line_number=index + 1)
-            found.update(self._scan_segment(path, segments[seg], index + 1, (context, own_context), runs))
+            # What a value's context is judged by: the file's own lines above it (a transformer
+            # blanks YAML parents such as `credentials:`).
+            above = (
+                raw[max(0, index - ABOVE) : index] if len(lines) == len(raw) else context.lines[: context.target_index]
+            )
+            found.update(self._scan_segment(path, segments[seg], index + 1, (context, own_context), runs, above))
         return found, long_lines
 
     def _runs_for_line(self, path: str, line: str, context: Any) -> tuple[_PluginRun, ...]:
@@ -199,7 +253,13 @@ class SecretEngine:
         return tuple(run for run in self._runs if fired <= run.exempt_lines)
 
     def _scan_segment(
-        self, path: str, line: str, number: int, contexts: tuple[Any, Any], runs: tuple[_PluginRun, ...]
+        self,
+        path: str,
+        line: str,
+        number: int,
+        contexts: tuple[Any, Any],
+        runs: tuple[_PluginRun, ...],
+        above: list[str],
     ) -> set[tuple[int, str, str]]:
         """`contexts`: detect-secrets' snippet (of the transformed lines) and the one for own plugins."""
         found = set()
@@ -215,16 +275,26 @@ class SecretEngine:
                     continue
                 if self._filtered(run.context_filters, context=context, **args):
                     continue
-                if own and self._own_filtered(own, secret.type, value, line, context):
-                    continue
-                found.add((number, secret.type, value))
+                kind = secret.type
+                if own:
+                    if (
+                        self._own_filtered(own, kind, value, line, context, above)
+                        or own.is_plain_example_value(kind, value, path)
+                        or (not run.own_plugin and own.is_placeholder_token(kind, value, line))
+                    ):
+                        continue
+                    kind = self._judged(kind, value, path, line, above)
+                found.add((number, kind, value))
         return found
 
     @staticmethod
-    def _own_filtered(own: Any, kind: str, value: str, line: str, context: Any) -> bool:
-        above = context.lines[: context.target_index]
+    def _own_filtered(own: Any, kind: str, value: str, line: str, context: Any, above: list[str]) -> bool:
         return bool(
-            own.is_placeholder(kind, value)
+            own.is_superseded(kind)
+            or own.is_documented_example(kind, value)
+            or own.is_elided_private_key(kind, line, context.lines[context.target_index + 1 :])
+            or own.is_placeholder(kind, value)
+            or own.is_default_login(kind, value, line)
             or own.is_in_template_expression(kind, value, line)
             or own.is_about_the_secret(kind, value, line)
             or own.is_code(kind, value, line)

@@ -16,7 +16,10 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
+from droids.security_compliance.secrets import fast_search
 from droids.security_compliance.secrets.joined_search import matches_alike_in_joined_lines
 from droids.security_compliance.secrets.literals import Requirement, fold_case, parse, required_literals
 
@@ -28,8 +31,9 @@ class Probe:
     regex: re.Pattern[str]
     requirement: Requirement | None  # literals every match contains
     joined: re.Pattern[str] | None  # the regex for a search over all lines at once, when sound
+    joined_re2: Any = None  # the same search as an RE2 program, when RE2 finds the same lines
 
-    @property
+    @cached_property
     def by_literals(self) -> bool:
         """Literal search, unless its literals are single characters and the joined text can be
         searched instead (one-character literals occur on most lines)."""
@@ -80,10 +84,11 @@ def probes_for(plugin: object) -> tuple[Probe, ...] | None:
 def _probe(regex: re.Pattern[str]) -> Probe:
     parsed = parse(regex)
     requirement = required_literals(regex, parsed) if parsed is not None else None
-    joined = None
+    joined = joined_re2 = None
     if (requirement is None or requirement.shortest < 2) and matches_alike_in_joined_lines(regex, parsed):
         joined = re.compile(regex.pattern, regex.flags | re.MULTILINE)  # compiled only where it is used
-    return Probe(regex, requirement, joined)
+        joined_re2 = fast_search.line_regex(regex.pattern, regex.flags, parsed)
+    return Probe(regex, requirement, joined, joined_re2)
 
 
 class LinePrefilter:
@@ -106,6 +111,14 @@ class LinePrefilter:
         self.probes = tuple(probes)
         self.owners = tuple(owners)
         self._needs_folding = any(p.requirement and p.requirement.folded for p in self.probes)
+        # One RE2 search per case for the literals the probes search first.
+        self._searches: dict[bool, fast_search.LiteralSearch] = {}
+        firsts: dict[bool, set[str]] = {}
+        for probe in self.probes:
+            if probe.by_literals and probe.requirement is not None:
+                firsts.setdefault(probe.requirement.folded, set()).update(probe.requirement.all_of[0])
+        if fast_search.available():
+            self._searches = {folded: fast_search.LiteralSearch(lits) for folded, lits in firsts.items()}
 
     def confirm(self, segments: Sequence[str]) -> list[int]:
         """Indices of the segments on which at least one probe matches, in order."""
@@ -135,20 +148,37 @@ class LinePrefilter:
         texts = {False: _Indexed(text)}
         if self._needs_folding:
             texts[True] = _Indexed(fold_case(text))
+        folded_lines: dict[int, str] = {}
+
+        def line(i: int, folded: bool) -> str:
+            """Line `i` as the literals are written: `fold_case` keeps the line breaks."""
+            if not folded:
+                return segments[i]
+            if i not in folded_lines:
+                folded_lines[i] = fold_case(segments[i])
+            return folded_lines[i]
+
         result: list[Iterable[int] | None] = []
         searched: dict[tuple[bool, frozenset[str]], set[int]] = {}  # probes often share literals
+        occurrences = {folded: search.lines(texts[folded].text) for folded, search in self._searches.items()}
         for probe in self.probes:
             req = probe.requirement
             hits: set[int] = set()
             if probe.by_literals and req is not None:
-                indexed = texts[req.folded]
                 first, *others = req.all_of  # the most selective set is searched in the text
                 key = (req.folded, first)
                 if key not in searched:
-                    searched[key] = {line for literal in first for line in indexed.lines_containing(literal)}
+                    if req.folded in occurrences:
+                        where = occurrences[req.folded]
+                        searched[key] = set().union(*(where.get(literal, ()) for literal in first))
+                    else:
+                        found = texts[req.folded].lines_containing
+                        searched[key] = {i for literal in first for i in found(literal)}
                 hits = searched[key]
                 for literals in others:  # the others are checked on those lines only
-                    hits = {i for i in hits if any(lit in indexed.line(i) for lit in literals)}
+                    hits = {i for i in hits if any(lit in line(i, req.folded) for lit in literals)}
+            elif probe.joined_re2 is not None:
+                hits.update(fast_search.lines_matching(probe.joined_re2, text))
             elif probe.joined is not None:
                 hits.update(texts[False].lines_matching(probe.joined))
             else:
@@ -181,11 +211,6 @@ class _Indexed:
             line, nxt = self._line_at(match.start())
             yield line
             match = search(self.text, nxt) if nxt < len(self.text) else None
-
-    def line(self, index: int) -> str:
-        starts = self._line_starts()
-        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(self.text)
-        return self.text[starts[index] : end]
 
     def _line_starts(self) -> list[int]:
         if self._starts is None:

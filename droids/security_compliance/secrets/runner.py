@@ -26,6 +26,7 @@ from droids.security_compliance.secrets.engine import LONG_LINE, WINDOW_STEP, Fi
 
 if TYPE_CHECKING:
     from droids.security_compliance.secrets.engine import SecretEngine
+    from droids.security_compliance.secrets.gitleaks_config import CustomRules
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files are skipped with a note: generated data, not code
 # A worker needs ~0.5 s to start (a fresh interpreter importing detect-secrets) and then scans
@@ -37,7 +38,7 @@ _SOURCE = Path(__file__).parent  # this package: engine, filters, prefilter and 
 
 
 def _encode(scan: FileScan) -> str:
-    hits = [[h.line, h.secret_type, h.hashed_secret, h.evidence, h.group] for h in scan.hits]
+    hits = [[h.line, h.secret_type, h.hashed_secret, h.evidence, h.group, h.subrule] for h in scan.hits]
     return json.dumps(
         {"hits": hits, "filtered_by": scan.filtered_by, "long_lines": scan.long_lines, "lossy": scan.lossy}
     )
@@ -88,15 +89,21 @@ def source_digest() -> str:
 
 
 def scan_files(
-    items: Iterable[tuple[str, bytes]], cache_dir: Path | None, step: Step = quiet_step, *, whole: bool = False
+    items: Iterable[tuple[str, bytes]],
+    cache_dir: Path | None,
+    custom: CustomRules | None = None,
+    step: Step = quiet_step,
+    *,
+    whole: bool = False,
 ) -> ScanOutcome:
-    """Scan every (path, content) pair; results for cached contents come from `cache_dir`. `step`
-    hears how many files are done out of how many. A binary file is scanned as its printable
-    strings (listed in `binary`); a file over `MAX_FILE_BYTES` is skipped with a note, unless
-    `whole` (a gate: nothing it judges may pass unread)."""
+    """Scan every (path, content) pair; results for cached contents come from `cache_dir`.
+    `custom`: the repository's gitleaks rules, run too (their digest is part of the cache key).
+    `step` hears how many files are done out of how many. A binary file is scanned as its
+    printable strings (listed in `binary`); a file over `MAX_FILE_BYTES` is skipped with a note,
+    unless `whole` (a gate: nothing it judges may pass unread)."""
     outcome = ScanOutcome()
     pending: dict[str, tuple[str, bytes]] = {}  # cache key -> (path, content)
-    settings = settings_key()
+    settings = settings_key() + (f";gitleaks={custom.digest}" if custom is not None else "")
     for path, content in items:
         outcome.bytes_total += len(content)
         if len(content) > MAX_FILE_BYTES and not whole:
@@ -113,7 +120,7 @@ def scan_files(
     outcome.cache_hits = len(cached)
     total = len(outcome.scans) + len(pending)
     step(len(outcome.scans), total, "files")
-    fresh = _scan_fresh(list(pending.items()), outcome)
+    fresh = _scan_fresh(list(pending.items()), outcome, custom)
     step(total, total, "files")
     for key, scan in fresh.items():
         outcome.scans[pending[key][0]] = scan
@@ -121,16 +128,19 @@ def scan_files(
     return outcome
 
 
-def _scan_fresh(work: list[tuple[str, tuple[str, bytes]]], outcome: ScanOutcome) -> dict[str, FileScan]:
+def _scan_fresh(
+    work: list[tuple[str, tuple[str, bytes]]], outcome: ScanOutcome, custom: CustomRules | None = None
+) -> dict[str, FileScan]:
     outcome.files_scanned = len(work)
     outcome.bytes_scanned = sum(len(content) for _, (_, content) in work)
     workers = min(MAX_WORKERS, pool.available_cores())
     if workers >= 2 and len(work) >= 2 and outcome.bytes_scanned >= POOL_MIN_BYTES:
-        parts = pool.run_or_note(scan_batch, [(batch,) for batch in _batches(work, workers)], outcome.notes, "scan")
+        jobs = [(batch, custom) for batch in _batches(work, workers)]
+        parts = pool.run_or_note(scan_batch, jobs, outcome.notes, "scan")
         if parts is not None:
             outcome.workers = workers
             return {key: scan for part in parts for key, scan in part.items()}
-    return {key: scan_content(path, content) for key, (path, content) in work}
+    return {key: scan_content(path, content, custom) for key, (path, content) in work}
 
 
 def _batches(work: list[tuple[str, tuple[str, bytes]]], workers: int) -> list[list[tuple[str, str, bytes]]]:
@@ -144,18 +154,18 @@ def _batches(work: list[tuple[str, tuple[str, bytes]]], workers: int) -> list[li
     return batches
 
 
-def scan_batch(batch: list[tuple[str, str, bytes]]) -> dict[str, FileScan]:
+def scan_batch(batch: list[tuple[str, str, bytes]], custom: CustomRules | None = None) -> dict[str, FileScan]:
     """A worker's work: scan (key, path, content) triples in this process."""
-    return {key: scan_content(path, content) for key, path, content in batch}
+    return {key: scan_content(path, content, custom) for key, path, content in batch}
 
 
-def scan_content(path: str, content: bytes) -> FileScan:
+def scan_content(path: str, content: bytes, custom: CustomRules | None = None) -> FileScan:
     """Decode (by byte-order mark, stray NULs as spaces, never failing on bad UTF-8: droids.core.text),
     normalise newlines as `open()` does, and scan."""
     text, lossy = decode_text(content)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    scan = shared_engine().scan(path, text)
+    scan = shared_engine().scan(path, text, custom)
     scan.lossy = lossy
     return scan
 

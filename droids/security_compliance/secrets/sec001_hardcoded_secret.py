@@ -1,80 +1,81 @@
 """SEC001 Hard-coded secret: a credential written into a file that is (about to be) committed.
 
-What it finds: everything detect-secrets (1.5, default settings) finds, through its Python API:
-cloud keys (AWS, Azure storage, IBM), private key blocks, GitHub/GitLab/Slack/Stripe/SendGrid/
-PyPI/npm/OpenAI/Discord/Telegram/Twilio/Mailchimp/Square tokens, JWTs, credentials in URLs
-(`https://user:pass@host`), values assigned to password/secret/api_key-like names, and
-high-entropy quoted strings (base64 and hex), in any text file. YAML and INI-style files
-(`.env` included) are also read as key/value pairs, as detect-secrets does.
+What it finds:
 
-It adds detectors for what a trading codebase leaks (detect-secrets plugins of its own, run with
-detect-secrets' plugins and filters; `detect-secrets scan -p` can load them too):
+- Everything detect-secrets (1.5, default settings) finds, through its Python API: AWS, Azure
+  storage, IBM keys, private key blocks, GitLab, Slack, Stripe, SendGrid, PyPI, npm, OpenAI,
+  Discord, Telegram, Twilio, Mailchimp, Square tokens, JWTs, credentials in URLs, values assigned
+  to password/secret/api_key-like names, and high-entropy quoted strings, in any text file (YAML,
+  INI and .env files also read as key/value pairs, as detect-secrets does).
+- Provider formats by value (plugins/cloud.py, devtools.py, messaging.py, payment_ai.py,
+  databases.py, market.py, http_auth.py, keys.py), written from the providers' published token
+  formats and found under any name, in any file kind: Google, Azure (client secrets, annotated
+  keys, SAS signatures), Alibaba, Tencent, DigitalOcean, Cloudflare Origin CA, Scaleway, Vault,
+  Terraform Cloud, Databricks, Doppler, Pulumi, Supabase, Heroku, Fly.io, Yandex; GitHub (the
+  CRC32 checksum of `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` tokens is verified: a token that fails it
+  is not GitHub's), fine-grained PATs, npm (also checksummed), NuGet keys and NuGet.Config
+  passwords, Docker Hub PATs and `config.json` auths, RubyGems, crates.io, Clojars, JFrog,
+  Atlassian/Bitbucket, SonarQube, Buildkite, CircleCI, Postman, Sentry, Grafana, New Relic,
+  Dynatrace, Sidekiq gem-server credentials; Slack app and configuration tokens, Mailgun, Brevo,
+  Linear, Notion, Airtable, Figma, Sourcegraph, Prefect, ReadMe, 1Password, Contentful, Infracost,
+  Mapbox, Shopify, Twitter/X, Meta, Dropbox; live and test payment keys (Stripe of any length,
+  Braintree, Square, Razorpay, Flutterwave, GoCardless, Plaid); AI APIs (OpenAI project, service
+  and admin keys, Anthropic, Hugging Face, Replicate, Groq, Perplexity, xAI, OpenRouter,
+  LangSmith); database connection strings with a password (URIs, ADO.NET, JDBC) and PlanetScale;
+  Alpaca key ids, Databento and IEX Cloud keys, Interactive Brokers Flex tokens, keys in
+  market-data vendors' URLs; `Authorization` headers and API-key headers (`curl -H ...`),
+  `curl -u user:pass`, `wget --password`; base64-encoded PEM keys, age keys, PuTTY v3 keys.
+- What a trading codebase leaks by name and place: Twelve Data keys, any API key in a URL query,
+  Tradovate credentials, broker account passwords, API keys and secrets under a broker's or a
+  market-data vendor's name (`ALPACA_SECRET_KEY`, `polygon_api_key`), crypto-exchange keys (their
+  API-key headers, or `apiKey`/`secret` fields next to an exchange's name or ccxt), Slack,
+  Discord, Teams, Power Automate, Zapier, IFTTT, Google Chat and other webhook URLs.
+- Credentials written unquoted into log lines (`password=...` in `*.log` files, or in a line
+  that starts with a timestamp or a log level).
+- The repository's own gitleaks rules: `.gitleaks.toml` at the root (`gitleaks_config.py`), run as
+  subrules: a finding carries `subrule` = the rule id, so policies/gates.yaml suppressions can
+  name `SEC001/<rule id>`. A bad `.gitleaks.toml` is bad input (exit 2).
 
-- Twelve Data API Key: the `apikey=` of a Twelve Data URL (REST or WebSocket), a value assigned to
-  a Twelve Data name (`TWELVE_DATA_API_KEY`, `twelvedata_apikey`, also as a `getenv` default), and
-  `TDClient(apikey="...")`.
-- API Key in URL: any URL query parameter `apikey`, `api_key`, `access_key`, `access_token`,
-  `auth_token`, `token`, `key`, `secret` or `client_secret` holding a generated value of 16+
-  characters (Alpha Vantage, Polygon, Finnhub and other vendors that take keys in the URL).
-- Tradovate Credentials: the `password` and `sec` fields of Tradovate's access-token request
-  (JSON, Python, YAML, ...) when `cid`/`appId`/`appVersion`/`deviceId` or the name Tradovate stand
-  within five lines, and Tradovate-named secrets (`TRADOVATE_SEC`, `tradovate_api_key`). `name`
-  and `cid` identify the account and app; they are not reported.
-- Broker Account Password: a literal under a key that names a broker or trading account
-  (`broker_password`, `account_password`, `tradovate_password`, `ib_password`,
-  `rithmic_password`, `IB_LOGIN_PASSWORD`, ...) in YAML, TOML, INI, .env and code.
-- Slack Webhook URL: `hooks.slack.com` incoming-webhook, workflow and trigger URLs.
-- Webhook URL Token: the secret part of Discord, Microsoft Teams, Power Automate/Logic Apps,
-  Zapier, IFTTT and Google Chat webhook URLs, and of any `https://` URL with a `/hooks/` or
-  `/webhooks/` path ending in a generated token of 24+ characters (Mattermost, Rocket.Chat).
+What it does not report (false_positives.py): placeholders and references (`changeme`,
+`<your-key>`, `xxxx`, `${DB_PASSWORD}`, `!env X`, `{{ vault }}`, call expressions), documented
+example keys (AWS's `...EXAMPLE` pair, Stripe's and Slack's documented tokens, jwt.io's token, the
+Azurite key), runs and placeholder tokens (`ghp_xxxx...`, `sk_live_000...`,
+`xoxe.xoxp-1-RANDOMSTRINGHERE`), look-alikes (DNA, a repeated unit such as `0xdeadbeef...`,
+self-describing values such as `SuperSecurePassword`), hex digests named as such (`sha256 =`,
+`SRCREV_*`, `rev:`, `commit`, `tx_hash`, `address`), keys about a secret rather than holding one
+(`existingSecret:`), elided private keys (`<...>` in the body), lock files.
 
-These report only values that look real: references (`${BROKER_PASSWORD}`, `!env X`,
-`{{ vault_pw }}`, `os.environ[...]`, `apikey={key}`), placeholders (`apikey=demo`, `<your-key>`,
-`changeme`, `XXXXXXXX`), slugs and sequences are not secrets. Unlike detect-secrets' own
-detectors, a line that also calls a function (`r = requests.get(".../time_series?apikey=...")`,
-`td = TDClient(apikey="...")`) is still scanned by them, and a Tradovate `sec` is reported although
-it is UUID-shaped.
-
-Beyond detect-secrets it drops values that say they are not secrets: placeholders and
-references such as `changeme`, `<your-key>`, `xxxx`, `${DB_PASSWORD}`, `DB_PASSWORD`, `!env X`,
-`@format {env[X]}` or a value inside `{{ ... }}`, and call expressions (`getpass.getpass()`) for
-the generic detectors; keyword hits whose key is about a secret rather than holding one
-(`existingSecret: desk-broker`, `password_file:`, `secret_type = "..."`); Slack's documentation
-placeholder webhook; hex digests on a line that names them (`sha256 = "..."`, a `rev:` in
-`.pre-commit-config.yaml`) or in a block opened by such a line (`EXPECTED_SHA256 = {`),
-Subresource-Integrity hashes, and lock files detect-secrets does not know (`pnpm-lock.yaml`,
-...). It also runs in time linear in the input: detect-secrets needs minutes for some files with
-many long lines.
-
-What it scans: the staged blobs for a pre-commit gate (the index, not the working tree), the
-files changed against a base ref in CI, the given paths, or every tracked file for an audit.
-Binary files (a NUL byte in the first 8,000 bytes) and files over 2 MB are skipped and named in
-the report's notes; non-UTF-8 text is scanned with replacement characters; files detect-secrets
-excludes by name (lock files, images and other non-text extensions, swagger) are skipped. A line
-over 4,096 characters (minified code, data) is scanned in overlapping windows of that size, and
-the report says so; a secret of up to 1,024 characters is always whole in one window.
-
-Severity: critical for private keys, cloud and payment provider keys (AWS, Azure, IBM Cloud,
-IBM COS, SoftLayer, Cloudant, Stripe) and broker access (Tradovate Credentials, Broker Account
-Password): they open infrastructure, move money or place trades; high for everything else,
-including Twelve Data and other market-data keys (they spend the plan's credits and expose its
-data) and webhook URLs (anyone holding one can post to the channel or trigger the flow, e.g.
-fake trade alerts). A finding several detectors share takes the highest of their severities and
-is named after the most specific one (`Twelve Data API Key (also matched: API Key in URL)`).
+Severity (severity.py, context.py): critical for private keys, cloud and payment provider keys,
+broker and exchange credentials; high for every other credential in a provider's format, wherever
+it appears. A value found only by its shape or its name (high-entropy strings, secret keywords,
+credentials in URLs, connection strings, headers, log lines, exchange/broker/vendor names) is
+high with credential context and low without it: in test, fixture, benchmark, documentation or
+example files (`.env.example` excepted: a real-looking password there stays high), in Rust
+`#[cfg(test)]` modules, under a test-data name (`TEST_API_SECRET`), random-looking with no
+credential word on its line or its block's opening line, hex shaped like a hash, an id or an
+address, a URL to a documentation or local host; an expired JWT is low too. The reason is part of
+the type (`Hex High Entropy String (low: in a test file)`). Low findings are listed, not blocking.
 
 Evidence shows at most the secret's first 4 characters followed by `****` (fewer for short
 values: a quarter of the length). The fingerprint hashes the rule, the path and an HMAC of
 detect-secrets' SHA-1 of the value under the repository's fingerprint key (`DROID_FINGERPRINT_KEY`,
 else derived from the root commit: droids/core/fingerprint_key.py), so it survives edits elsewhere
 in the file, is the same in every clone, and cannot be used to confirm a guessed secret offline; a
-value repeated in one file gets one finding per occurrence.
+value repeated in one file gets one finding per occurrence. Detectors that match one value on a line
+make one finding, named after the most specific one (`GitHub Access Token (also matched: Base64 High
+Entropy String)`).
 
-Accepting a finding: append `# pragma: allowlist secret` to the line (`// pragma: allowlist
-secret` and the other comment forms detect-secrets knows work too), or put
-`# pragma: allowlist nextline secret` on the line above; such lines are not reported. A secret
-listed in `.secrets.baseline` at the repository root (detect-secrets' format, e.g. written by
-`detect-secrets scan > .secrets.baseline`) for the same file with the same `hashed_secret` is
-reported as suppressed. A `.secrets.baseline` that is not valid is bad input (exit 2).
+What it scans: the staged blobs for a pre-commit gate (the index, not the working tree), the
+files changed against a base ref in CI, the given paths, or every tracked file for an audit.
+Binary files and files over 2 MB are skipped and named in the report's notes; non-UTF-8 text is
+scanned with replacement characters; files detect-secrets excludes by name are skipped. It runs
+in time linear in the input: one RE2 pass finds every detector's literals, lines over 4,096
+characters are scanned in overlapping windows, gitleaks rules run on RE2.
+
+Accepting a finding: `# pragma: allowlist secret` on the line (or `# pragma: allowlist nextline
+secret` above it; other comment forms detect-secrets knows work too; `gitleaks:allow` for a
+gitleaks rule), or the secret in `.secrets.baseline` at the repository root (detect-secrets'
+format), which reports it as suppressed. A `.secrets.baseline` that is not valid is bad input.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ from droids.core.fingerprint_key import FingerprintKey, note_once, run_key
 from droids.core.models import Finding, RuleSpec, Severity, Task, fingerprint
 from droids.core.progress import Step, quiet_step
 from droids.core.protocol import DroidContext
+from droids.security_compliance.secrets import severity
+from droids.security_compliance.secrets.severity import CRITICAL_TYPES, GENERIC_TYPES  # noqa: F401 - SEC002 reads them here
 
 if TYPE_CHECKING:
     from droids.core.workspace import Workspace
@@ -112,22 +115,6 @@ SEC001 = RuleSpec(
     fix=FIX,
 )
 
-CRITICAL_TYPES = frozenset(
-    {
-        "Private Key",
-        "AWS Access Key",
-        "Azure Storage Account access key",
-        "IBM Cloud IAM Key",
-        "IBM COS HMAC Credentials",
-        "SoftLayer Credentials",
-        "Cloudant Credentials",
-        "Stripe Access Key",
-        "Tradovate Credentials",
-        "Broker Account Password",
-    }
-)
-# Types that describe the shape or place of a value, not what it is: named after a specific type.
-GENERIC_TYPES = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "Secret Keyword", "API Key in URL"})
 # SEC001's own types, which name a value more precisely than detect-secrets' (a Slack webhook URL
 # is also a "Slack Token" to detect-secrets).
 FIELD_TYPES = frozenset(
@@ -143,13 +130,14 @@ _NOTE_NAMES = 5
 
 
 def severity_of(secret_type: str) -> Severity:
-    return Severity.CRITICAL if secret_type in CRITICAL_TYPES else Severity.HIGH
+    """Critical, high or (a type qualified by its context) low: see `severity.py`."""
+    return severity.severity_of(secret_type)
 
 
 RULES = (SEC001,)
 INTENT = (
     "secret", "credential", "key", "token", "password", "leak", "apikey", "api key", "hardcoded", "hard coded",
-    "webhook", "tradovate", "twelvedata", "twelve data", "broker",
+    "webhook", "tradovate", "twelvedata", "twelve data", "broker", "gitleaks",
 )  # fmt: skip
 
 
@@ -169,23 +157,27 @@ def check(
 ) -> tuple[list[Finding], list[str], dict[str, int]]:
     """Run SEC001 over the task's targets: findings, notes for the report, metrics."""
     from droids.security_compliance.secrets.baseline import BASELINE_NAME, load_baseline
+    from droids.security_compliance.secrets.gitleaks_config import load_gitleaks
     from droids.security_compliance.secrets.runner import scan_files
 
     accepted = load_baseline(task.repo)
+    custom = load_gitleaks(task.repo)
     files = workspace.contents()
     whole = task.mode == "gate"  # a gate reads every byte it judges, whatever the size
-    outcome = scan_files(((p, c) for p, c in files if p != BASELINE_NAME), cache_dir, step, whole=whole)
+    outcome = scan_files(((p, c) for p, c in files if p != BASELINE_NAME), cache_dir, custom, step, whole=whole)
     binary = set(outcome.binary)
+    notes = notes_for(outcome) + (list(custom.notes) if custom else [])
     with_hits = [(path, scan) for path, scan in sorted(outcome.scans.items()) if scan.hits]
     if not with_hits:  # the key costs a git call or two: only when there is something to fingerprint
-        return [], notes_for(outcome), metrics_for(outcome, [])
+        return [], notes, metrics_for(outcome, [])
     key = run_key(workspace)
     findings = [
         finding
         for path, scan in with_hits
         for finding in findings_for(path, scan, accepted.get(path, frozenset()), key, binary=path in binary)
     ]
-    return findings, notes_for(outcome) + note_once(workspace), metrics_for(outcome, findings)
+    metrics = metrics_for(outcome, findings) | ({"gitleaks_rules": len(custom.rules)} if custom else {})
+    return findings, notes + note_once(workspace), metrics
 
 
 def findings_for(
@@ -207,30 +199,45 @@ def findings_for(
         seen[group] += 1
         keyed = key.keyed(group)
         occurrence = keyed if seen[group] == 1 else f"{keyed}#{seen[group]}"
-        also = f" (also matched: {', '.join(types[1:])})" if len(types) > 1 else ""
+        # Named after the most specific type, with its low-severity reason when it has one (as
+        # SEC002 names it); the others by their plain names.
+        first = severity.base_type(types[0])
+        others = [t for t in dict.fromkeys(severity.base_type(t) for t in types[1:]) if t != first]
+        also = f" (also matched: {', '.join(others)})" if others else ""
+        worst = max((severity_of(t) for t in types), key=lambda s: s.rank)
         suppressed = all(h.hashed_secret in accepted for h in hits)
+        # A repository's own gitleaks rule names the finding, so policies can say `SEC001/<rule id>`.
+        subrule = min((h.subrule for h in hits if h.subrule), default=None)
         findings.append(
             Finding(
                 rule=SEC001.id,
                 droid=DROID,
-                severity=max((severity_of(t) for t in types), key=lambda s: s.rank),
+                severity=worst,
                 title=SEC001.title,
-                message=f"{types[0]} hard-coded in {path}{also}" + (" (in a binary file)" if binary else ""),
+                message=(
+                    f"{types[0]}: {path} matches its path"
+                    if not line
+                    else f"{types[0]} hard-coded in {path}{also}" + (" (in a binary file)" if binary else "")
+                ),
                 path=path,
-                line=None if binary else line,
-                evidence=hits[0].evidence,
+                line=None if binary or not line else line,
+                evidence=hits[0].evidence if line else None,
                 fingerprint=fingerprint(SEC001.id, path, occurrence),
                 fix=FIX,
                 suppressed=suppressed,
                 suppression=".secrets.baseline" if suppressed else None,
+                **({"subrule": subrule} if subrule else {}),
             )
         )
     return findings
 
 
-def _naming_order(secret_type: str) -> tuple[bool, int, bool, str]:
-    """Specific before generic, more severe first, SEC001's own before detect-secrets' at a tie."""
-    return (secret_type in GENERIC_TYPES, -severity_of(secret_type).rank, secret_type not in FIELD_TYPES, secret_type)
+def _naming_order(secret_type: str) -> tuple[bool, bool, int, bool, str]:
+    """The repository's own gitleaks rules first, then specific before generic, more severe first,
+    SEC001's own before detect-secrets' at a tie."""
+    own = severity.base_type(secret_type) in FIELD_TYPES
+    team = "gitleaks rule " in secret_type
+    return (not team, severity.is_generic(secret_type), -severity_of(secret_type).rank, not own, secret_type)
 
 
 def notes_for(outcome: ScanOutcome) -> list[str]:

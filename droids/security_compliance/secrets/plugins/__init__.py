@@ -1,4 +1,5 @@
-"""SEC001's own detect-secrets plugins: what a trading codebase leaks that detect-secrets does not know.
+"""SEC001's own detect-secrets plugins: what a trading codebase leaks that detect-secrets does not know,
+and provider token formats by value (`provider.py` and the modules built on it).
 
 Each module holds real detect-secrets plugin classes (`FieldDetector`, a `RegexBasedDetector`), so
 detect-secrets can load them too: `detect-secrets scan -p <this directory>/twelve_data.py ...`.
@@ -19,7 +20,35 @@ PLUGINS = {
     "tradovate": ("TradovateCredentialsDetector",),
     "broker_password": ("BrokerPasswordDetector",),
     "webhooks": ("SlackWebhookDetector", "WebhookUrlDetector"),
-}
+    "cloud": (
+        "GoogleApiKeyDetector", "GoogleOAuthDetector", "AzureClientSecretDetector", "AzureAnnotatedKeyDetector",
+        "AzureSasTokenDetector", "AlibabaAccessKeyDetector", "TencentSecretIdDetector", "DigitalOceanTokenDetector",
+        "CloudflareOriginCaKeyDetector", "ScalewayKeyDetector", "HashiCorpTokenDetector", "DatabricksTokenDetector",
+        "DopplerTokenDetector", "PulumiTokenDetector", "SupabaseKeyDetector", "HerokuKeyDetector", "FlyTokenDetector",
+        "YandexCloudKeyDetector",
+    ),
+    "devtools": (
+        "GitHubTokenChecksumDetector", "NpmTokenDetector", "NuGetKeyDetector", "DockerCredentialsDetector",
+        "PackageRegistryTokenDetector", "AtlassianTokenDetector", "CiTokenDetector", "ObservabilityTokenDetector",
+        "SidekiqCredentialsDetector",
+    ),
+    "messaging": (
+        "SlackAppTokenDetector", "MailServiceKeyDetector", "ProductivityTokenDetector", "ShopifyTokenDetector",
+        "SocialPlatformTokenDetector",
+    ),
+    "payment_ai": (
+        "PaymentKeyDetector", "PaymentTestKeyDetector", "OpenAIKeyDetector", "AnthropicKeyDetector",
+        "AiPlatformKeyDetector",
+    ),
+    "databases": ("DatabaseConnectionDetector", "PlanetScaleTokenDetector"),
+    "market": (
+        "AlpacaKeyDetector", "MarketDataTokenDetector", "InteractiveBrokersFlexTokenDetector",
+        "BrokerApiCredentialsDetector", "MarketDataKeyDetector", "CryptoExchangeKeyDetector",
+    ),
+    "http_auth": ("AuthorizationHeaderDetector", "CommandLineCredentialsDetector"),
+    "keys": ("PrivateKeyMaterialDetector",),
+    "logs": ("LogCredentialDetector",),
+}  # fmt: skip
 _HERE = Path(__file__).parent
 
 

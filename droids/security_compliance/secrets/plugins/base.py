@@ -8,7 +8,8 @@ detector:
 
 - `config_only`: denylist entries that match unquoted values, used only in configuration files
   (YAML, INI, TOML, properties, .cfg/.conf), as detect-secrets' keyword detector does: in code an
-  unquoted value is a variable, not a literal;
+  unquoted value is a variable, not a literal; `log_only`: entries used only in log files
+  (`*.log`, `*.log.1`, `*.out`, `*.err`);
 - `keep(value, line, context)`: the detector's judgement of a matched value (placeholder,
   template, too regular to be a key, no sign of the service in the surrounding lines);
 - `exempt_filters`: detect-secrets filters that do not fit this detector's values (see
@@ -31,8 +32,10 @@ from detect_secrets.util.filetype import FileType, determine_file_type
 # values of its own format, so a call elsewhere on the line does not make the value indirect.
 INDIRECT_REFERENCE = "detect_secrets.filters.heuristic.is_indirect_reference"
 POTENTIAL_UUID = "detect_secrets.filters.heuristic.is_potential_uuid"
+LIKELY_ID = "detect_secrets.filters.heuristic.is_likely_id_string"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_.]*")
 _CONFIG_TYPES = frozenset({FileType.YAML, FileType.CONFIG, FileType.INI, FileType.PROPERTIES, FileType.TOML})
+_LOG_NAME = re.compile(r"\.(?:log|out|err)(?:\.\d+)?$|\.log\.[\w-]+$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
@@ -40,11 +43,17 @@ def is_config_file(filename: str) -> bool:
     return determine_file_type(filename) in _CONFIG_TYPES
 
 
+@lru_cache(maxsize=256)
+def is_log_file(filename: str) -> bool:
+    return bool(_LOG_NAME.search(filename))
+
+
 class FieldDetector(RegexBasedDetector):
     """A regex detector whose reports are `secret` groups of denylist matches that `keep` accepts."""
 
     denylist: ClassVar[tuple[re.Pattern[str], ...]] = ()
     config_only: ClassVar[frozenset[re.Pattern[str]]] = frozenset()
+    log_only: ClassVar[frozenset[re.Pattern[str]]] = frozenset()
     exempt_filters: ClassVar[frozenset[str]] = frozenset({INDIRECT_REFERENCE})
 
     def keep(self, value: str, match: re.Match[str], context: Sequence[str]) -> bool:
@@ -53,9 +62,12 @@ class FieldDetector(RegexBasedDetector):
         return True
 
     def patterns_for(self, filename: str) -> tuple[re.Pattern[str], ...]:
-        if is_config_file(filename):
+        if not self.config_only and not self.log_only:
             return self.denylist
-        return tuple(p for p in self.denylist if p not in self.config_only)
+        skipped = (frozenset() if is_config_file(filename) else self.config_only) | (
+            frozenset() if is_log_file(filename) else self.log_only
+        )
+        return tuple(p for p in self.denylist if p not in skipped)
 
     def analyze_string(self, string: str) -> Iterator[str]:  # type: ignore[override]
         """Values in `string` read as a configuration line with no surrounding lines."""

@@ -21,12 +21,12 @@ PLACEHOLDER_WORDS = frozenset(
 )  # fmt: skip
 _PLACEHOLDER_PARTS = re.compile(
     r"change[-_ ]?(?:me|it)|example|placeholder|replace[-_ ]?(?:me|this|with)|redacted|obfuscated|masked"
-    r"|your[-_ ]?\w*(?:key|token|secret|pass|password|pwd|id|url|hook|cid|sec)|insert[-_ ]?\w*here|[-_ ]here$"
+    r"|your[-_ ]?[\w -]{0,40}?(?:key|token|secret|pass|password|pwd|id|url|hook|cid|sec)|insert[-_ ]?\w*here|[-_ ]here$"
     r"|^(?:dummy|fake)|^(?:sample|demo|test|my)[-_ ]|xxxx|\*\*\*|\.\.\.|^not[-_ ]?(?:a|the|set|real)",
     re.IGNORECASE,
 )
 _REPEATED = re.compile(r"(.)\1{4,}")  # XXXXX, 00000, ***** anywhere in the value
-_ALL_REPEATED = re.compile(r"(.)\1{3,}")  # xxxx, 0000: the whole value
+_ALL_REPEATED = re.compile(r"(.)\1{2,}")  # xxx, 0000: the whole value
 # ${VAR}, $VAR, {{ var }}, %(var)s, <var>, {var}, !env VAR (YAML tags), ENC[...] (sops), vault:...,
 # dynaconf's `@format {env[X]}` / `@get X`, Maven's `@token@`, Concourse's `((var))`.
 _TEMPLATED = re.compile(r"^\$|^%\(|^%[sd]$|\{\{|\}\}|^\{.*\}$|^<.*>$|^!|^ENC\[|^vault:|^@\w+@$|^@[a-z]+\s|^\(\(.*\)\)$")
@@ -83,3 +83,37 @@ def is_word_slug(token: str) -> bool:
     parts = [p for p in re.split(r"[-_]", token) if p]
     words = [p for p in parts if len(p) >= 3 and p.isalpha() and (p.islower() or p.istitle())]
     return len(parts) >= 2 and len(words) >= 2 and sum(map(len, words)) >= len(token) // 2
+
+
+_TOKEN_PLACEHOLDER = re.compile(
+    r"example|placeholder|replace|redacted|your|dummy|sample|fake|insert|here|xxxx|[*<>{}]|^\$|\$\{|\.\.\.|(.)\1{5,}",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder_token(body: str) -> bool:
+    """The random part of a provider token that is not random: `xxxx...`, `YOUR_TOKEN_HERE`,
+    `<token>`, `${TOKEN}`, `EXAMPLE`, a run of one character, or mostly one character."""
+    if not body or _TOKEN_PLACEHOLDER.search(body):
+        return True
+    return Counter(body).most_common(1)[0][1] > len(body) // 2
+
+
+_DNA = re.compile(r"[ACGTUN]{16,}", re.IGNORECASE)
+_REPEATED_UNIT = re.compile(r"(?:0x)?(.{1,8}?)\1{3,}", re.IGNORECASE | re.DOTALL)
+_SELF_DESCRIBING = re.compile(
+    r"pass(?:word|wd|phrase)?|secret|token|api_?key|random|sample|example|fixture|dummy|fake|test|mock|wrong|invalid"
+    r"|bogus|foo|bar|baz|qwerty|letmein|hunter|changeit|default|admin|super|my|some",
+    re.IGNORECASE,
+)
+_WORDS_ONLY = re.compile(r"(?:[A-Z]?[a-z]+|[A-Z]+)*[0-9]{0,4}[^A-Za-z0-9]{0,2}")
+
+
+def is_look_alike(value: str) -> bool:
+    """Not a secret although shaped like one: DNA or RNA (`ACGTTGCA...`), one short unit repeated
+    (`0xdeadbeefdeadbeef...`), or placeholder words with at most a few digits and symbols
+    (`SuperSecurePassword`, `testPass`, `somethingrandom`, `fixture42`)."""
+    if _DNA.fullmatch(value) or _REPEATED_UNIT.fullmatch(value):
+        return True
+    rest = _SELF_DESCRIBING.sub("", value)
+    return rest != value and (len(rest) <= 3 or bool(_WORDS_ONLY.fullmatch(rest)))

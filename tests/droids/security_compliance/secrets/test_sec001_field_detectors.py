@@ -17,14 +17,17 @@ from droids.core.models import Severity
 from droids.security_compliance.secrets.engine import redact
 from droids.security_compliance.secrets.runner import scan_content
 from droids.security_compliance.secrets.sec001_hardcoded_secret import findings_for
+from droids.security_compliance.secrets.severity import base_type
 from tests import secret_values as sv
 from tests.droids.security_compliance.secrets import field_values as fv
 
 KEY = FingerprintKey(os.urandom(32), "tests")  # the repository's fingerprint key, made at run time
 
 TD, URLKEY, TV, BROKER = "Twelve Data API Key", "API Key in URL", "Tradovate Credentials", "Broker Account Password"
+VENDOR = "Market Data API Key"
+BROKER_API, CRYPTO = "Broker API Credentials", "Crypto Exchange API Key"
 SLACK, HOOK = "Slack Webhook URL", "Webhook URL Token"
-HIGH, CRITICAL = Severity.HIGH, Severity.CRITICAL
+HIGH, CRITICAL, LOW = Severity.HIGH, Severity.CRITICAL, Severity.LOW
 TD_HOST = "api." + "twelvedata.com"
 WS_HOST = "ws." + "twelvedata.com"
 
@@ -37,6 +40,7 @@ def _values() -> dict[str, str]:
         "ws_host": WS_HOST,
         "vendor": fv.vendor_key(),
         "vendor16": fv.vendor_key(1, 16),
+        "vendor40": fv.vendor_key(2, 40),
         "sec": fv.tradovate_sec(),
         "pw": sv.password(),
         "slack": fv.slack_webhook(),
@@ -68,11 +72,15 @@ MUST_FLAG = [
     ("web/feed.js", 'const twelveDataApiKey = "{td}";\n', 1, TD, HIGH, "td"),
     (".env", "TWELVEDATA_API_KEY={td}\n", 1, TD, HIGH, "td"),
     ("config/feed.yaml", "feeds:\n  twelvedata_apikey: {td}\n", 2, TD, HIGH, "td"),
-    # keys in any URL's query string
-    ("data/av.py", 'U = "https://www.alphavantage.co/query?function=X&apikey={vendor16}"\n', 1, URLKEY, HIGH,
+    # keys in a market-data vendor's URL (named after the vendor family), and in any URL's query string
+    ("data/av.py", 'U = "https://www.alphavantage.co/query?function=X&apikey={vendor16}"\n', 1, VENDOR, HIGH,
      "vendor16"),
-    ("scripts/poly.sh", 'curl "https://api.polygon.io/v2/aggs/ticker/ES?apiKey={vendor}"\n', 1, URLKEY, HIGH, "vendor"),
-    ("docs/finnhub.md", "`https://finnhub.io/api/v1/quote?symbol=ES&token={vendor}`\n", 1, URLKEY, HIGH, "vendor"),
+    ("scripts/poly.sh", 'curl "https://api.polygon.io/v2/aggs/ticker/ES?apiKey={vendor}"\n', 1, VENDOR, HIGH, "vendor"),
+    # (a vendor's URL is context, not a token format: in documentation it is low)
+    ("docs/finnhub.md", "`https://finnhub.io/api/v1/quote?symbol=ES&token={vendor}`\n", 1, VENDOR, LOW, "vendor"),
+    ("ops/finnhub.txt", "`https://finnhub.io/api/v1/quote?symbol=ES&token={vendor}`\n", 1, VENDOR, HIGH, "vendor"),
+    ("data/other.py", 'U = "https://data.vendor.internal/v1/bars?symbol=ES&apikey={vendor}"\n', 1, URLKEY, HIGH,
+     "vendor"),
     # Tradovate access-token request, as JSON, dict, keyword arguments, YAML, .env
     ("broker/auth.json", '{{\n  "name": "trader",\n  "password": "{pw}",\n  "appId": "desk",\n  "appVersion": "1.0",\n'
      '  "cid": 8,\n  "sec": "{sec}"\n}}\n', 3, TV, CRITICAL, "pw"),
@@ -115,6 +123,19 @@ MUST_FLAG = [
     ("ops/ifttt.sh", 'curl -X POST "{ifttt}"\n', 1, HOOK, HIGH, "ifttt_secret"),
     ("ops/chat.py", 'CHAT = "{gchat}"\n', 1, HOOK, HIGH, "gchat_secret"),
     ("ops/mm.toml", 'url = "{mm}"\n', 1, HOOK, HIGH, "mm_secret"),
+    # API keys and secrets under a broker's or a market-data vendor's name
+    ("broker/alpaca.py", 'ALPACA_SECRET_KEY = "{vendor40}"\n', 1, BROKER_API, CRITICAL, "vendor40"),
+    (".env", "APCA_API_SECRET_KEY={vendor40}\n", 1, BROKER_API, CRITICAL, "vendor40"),
+    ("config/schwab.yaml", "schwab:\n  schwab_app_secret: {vendor}\n", 2, BROKER_API, CRITICAL, "vendor"),
+    ("data/polygon.py", 'POLYGON_API_KEY = "{vendor}"\n', 1, VENDOR, HIGH, "vendor"),
+    ("config/feeds.toml", '[finnhub]\nfinnhub_token = "{vendor}"\n', 2, VENDOR, HIGH, "vendor"),
+    # crypto exchanges: config fields next to the exchange's name (ccxt, freqtrade), and their headers
+    ("bot/exchange.py", 'ex = ccxt.binance({{\n    "apiKey": "{vendor40}",\n    "secret": "{vendor}",\n}})\n', 2,
+     CRYPTO, CRITICAL, "vendor40"),
+    ("user_data/config.json",
+     '{{"exchange": {{\n  "name": "kraken",\n  "key": "{vendor40}",\n  "secret": "{vendor}"\n}}}}\n', 4, CRYPTO,
+     CRITICAL, "vendor"),
+    ("bot/rest.py", 'HEADERS = {{"X-MBX-APIKEY": "{vendor40}"}}\n', 1, CRYPTO, CRITICAL, "vendor40"),
 ]  # fmt: skip
 
 # path, content template: no finding at all (not from SEC001's detectors, nor from detect-secrets')
@@ -154,6 +175,9 @@ MUST_NOT_FLAG = [
     ("hooks/github.md", "POST https://api.github.com/repos/org/repo/hooks/123456789/pings\n"),
     ("hooks/zapier.md", "e.g. https://hooks.zapier.com/hooks/catch/123456/abcdef/\n"),
     ("hooks/mm.md", "https://chat.example.com/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx\n"),
+    ("broker/alpaca_env.py", 'ALPACA_SECRET_KEY = os.environ["ALPACA_SECRET_KEY"]\n'),
+    ("broker/alpaca_doc.yaml", "alpaca:\n  alpaca_api_key: <your-alpaca-key>\n"),
+    ("bot/exchange_env.py", 'ex = ccxt.binance({{"apiKey": os.environ["K"], "secret": os.environ["S"]}})\n'),
 ]  # fmt: skip
 
 
@@ -174,7 +198,8 @@ def test_reports_the_secret_at_its_line(
     ours = [f for f in findings if f.line == line and f.evidence == evidence]
     assert len(ours) == 1, [(f.line, f.message, f.evidence) for f in findings]
     finding = ours[0]
-    assert finding.message.startswith(f"{secret_type} hard-coded in {path}")
+    assert base_type(finding.message.split(" hard-coded in ")[0]) == secret_type
+    assert f" hard-coded in {path}" in finding.message
     assert (finding.rule, finding.severity, finding.suppressed) == ("SEC001", severity, False)
     assert secret not in finding.model_dump_json()
 
@@ -223,7 +248,7 @@ def test_indirect_reference_and_uuid_exemptions_are_sec001s_own() -> None:
 
 
 def test_every_field_detector_is_covered_by_the_tables() -> None:
-    assert {row[3] for row in MUST_FLAG} == fv.FIELD_TYPES
+    assert {row[3] for row in MUST_FLAG} == fv.FIELD_TYPES | {VENDOR, BROKER_API, CRYPTO}
 
 
 @pytest.mark.parametrize("module", ["twelve_data", "url_query_key", "tradovate", "broker_password", "webhooks"])
@@ -264,3 +289,12 @@ def test_detect_secrets_cli_loads_the_plugins_and_its_baseline_suppresses_their_
     assert {p["name"] for p in baseline["plugins_used"]} >= {"TwelveDataKeyDetector", "WebhookUrlDetector"}
     findings = findings_for("feed.py", scan, frozenset(h for _, h in listed), KEY)
     assert [f.suppressed for f in findings] == [True, True]
+
+
+def test_an_exchange_field_needs_the_exchange_named_nearby() -> None:
+    values = _values()
+    plain = '{{"cache": {{\n  "key": "{vendor40}"\n}}}}\n'.format(**values)
+    named = '{{"exchange": "bybit", "cache": {{\n  "key": "{vendor40}"\n}}}}\n'.format(**values)
+
+    assert CRYPTO not in {h.secret_type for h in scan_content("bot/other.json", plain.encode()).hits}
+    assert CRYPTO in {h.secret_type for h in scan_content("bot/other.json", named.encode()).hits}

@@ -10,6 +10,7 @@ from droids.core.fingerprint_key import FingerprintKey
 from droids.core.models import Severity
 from droids.security_compliance.secrets.runner import scan_content
 from droids.security_compliance.secrets.sec001_hardcoded_secret import findings_for
+from droids.security_compliance.secrets.severity import base_type
 from tests import secret_values as sv
 
 KEY = FingerprintKey(os.urandom(32), "tests")  # the repository's fingerprint key, made at run time
@@ -44,7 +45,7 @@ MUST_FLAG = [
     ("deploy/keys/id_rsa", "{pem}\nMIIEpAIBAAKCAQEA\n", 1, "Private Key", Severity.CRITICAL, None),
     ("ops/bastion.key", "# ops key\n{pem_openssh}\n", 2, "Private Key", Severity.CRITICAL, None),
     ("scripts/notify.sh", 'curl -H "Bearer {slack}" "$HOOK"\n', 1, "Slack Token", Severity.HIGH, "slack"),
-    ("ci/release.py", 'import os\n\nGITHUB_TOKEN = "{github}"\n', 3, "GitHub Token", Severity.HIGH, "github"),
+    ("ci/release.py", 'import os\n\nGITHUB_TOKEN = "{github}"\n', 3, "GitHub Access Token", Severity.HIGH, "github"),
     ("src/remote.py", 'REMOTE = "{url}"\n', 1, "Basic Auth Credentials", Severity.HIGH, "url_secret"),
     ("broker/client.py", 'password = "{password}"\n', 1, "Secret Keyword", Severity.HIGH, "password"),
     ("config/broker.yaml", "broker:\n  user: trader\n  password: {password}\n", 3, "Secret Keyword", Severity.HIGH,
@@ -58,13 +59,36 @@ MUST_FLAG = [
     ("web/pay.js", 'const stripeKey = "{stripe}";\n', 1, "Stripe Access Key", Severity.CRITICAL, "stripe"),
     ("auth/session.txt", "token: {jwt}\n", 1, "JSON Web Token", Severity.HIGH, "jwt"),
     ("data/feed.py", 'TWELVE_DATA_API_KEY = "{twelve}"\n', 1, "Twelve Data API Key", Severity.HIGH, "twelve"),
-    ("data/vendor.py", 'FEED = {{"primary": "{twelve}"}}\n', 1, "Hex High Entropy String", Severity.HIGH, "twelve"),
+    # a random-looking value with no credential name near it is reported, at low severity
+    ("data/vendor.py", 'FEED = {{"primary": "{twelve}"}}\n', 1, "Hex High Entropy String", Severity.LOW, "twelve"),
+    ("data/vendor2.py", 'FEED = {{"primary": "{aws_secret}"}}\n', 1, "Base64 High Entropy String", Severity.LOW,
+     "aws_secret"),
+    ("data/vendor3.py", 'FEED = {{"primary_secret": "{aws_secret}"}}\n', 1, "Base64 High Entropy String",
+     Severity.HIGH, "aws_secret"),
+    ("config/feed.yaml", 'credentials:\n  primary: "{aws_secret}"\n', 2, "Base64 High Entropy String", Severity.HIGH,
+     "aws_secret"),
     # a key that names an id but also a secret is still a secret
     ("vault.json", '{{"tokenId": "{twelve}"}}\n', 1, "Hex High Entropy String", Severity.HIGH, "twelve"),
-    # a password written as code in prose is still a password
-    ("docs/ops.md", "db password: `{password}`\n", 1, "Secret Keyword", Severity.HIGH, "password"),
-    # a digest-length hex value in a block that does not say it holds digests is still reported
-    ("data/keys.py", 'KEYS = {{\n    "feed": "{sha256}",\n}}\n', 2, "Hex High Entropy String", Severity.HIGH, "sha256"),
+    # a password written as code in prose is still a password; documentation makes it low
+    ("docs/ops.md", "db password: `{password}`\n", 1, "Secret Keyword", Severity.LOW, "password"),
+    ("ops/notes.txt", "db password: `{password}`\n", 1, "Secret Keyword", Severity.HIGH, "password"),
+    # test files, fixtures and example configurations make a name-found value low
+    ("tests/test_login.py", 'password = "{password}"\n', 1, "Secret Keyword", Severity.LOW, "password"),
+    ("config_examples/config.example.json", '{{"password": "{password}"}}\n', 1, "Secret Keyword", Severity.LOW,
+     "password"),
+    # ...but not an example env file: it is copied into real .env files
+    (".env.example", "DB_PASSWORD={password}\n", 1, "Secret Keyword", Severity.HIGH, "password"),
+    # ...and never a provider's format
+    ("tests/test_ci.py", 'GITHUB_TOKEN = "{github}"\n', 1, "GitHub Access Token", Severity.HIGH, "github"),
+    # a digest-length hex value in a block that does not say it holds digests is still reported, low
+    ("data/keys.py", 'KEYS = {{\n    "feed": "{sha256}",\n}}\n', 2, "Hex High Entropy String", Severity.LOW, "sha256"),
+    ("data/keys2.py", 'SECRETS = {{\n    "feed": "{sha256}",\n}}\n', 2, "Hex High Entropy String", Severity.HIGH,
+     "sha256"),
+    # an unquoted password in a log line
+    ("logs/app.log", "2024-05-01 12:00:01 INFO connect host=db user=desk password={password}\n", 1,
+     "Credential in Log Line", Severity.HIGH, "password"),
+    ("ops/incident.txt", "[ERROR] 2024-05-01 login failed for desk password={password}\n", 1,
+     "Credential in Log Line", Severity.HIGH, "password"),
 ]  # fmt: skip
 
 # path, content template: nothing may be reported
@@ -120,7 +144,7 @@ def test_reports_the_secret_at_its_line(
     values = _values()
     scan = scan_content(path, template.format(**values).encode())
 
-    assert (line, secret_type) in {(h.line, h.secret_type) for h in scan.hits}
+    assert (line, secret_type) in {(h.line, base_type(h.secret_type)) for h in scan.hits}
     findings = [f for f in findings_for(path, scan, frozenset(), KEY) if f.line == line]
     assert len(findings) == 1
     finding = findings[0]
@@ -181,3 +205,26 @@ def test_several_detectors_on_one_value_make_one_finding_named_by_the_specific_t
     (finding,) = findings_for("aws.py", scan, frozenset(), KEY)
     assert finding.message.startswith("AWS Access Key hard-coded in aws.py (also matched: ")
     assert finding.severity is Severity.CRITICAL
+
+
+@pytest.mark.parametrize(("expires", "severity"), [(1_000_000_000, Severity.LOW), (4_000_000_000, Severity.HIGH)])
+def test_an_expired_jwt_is_low_a_live_one_high(expires: int, severity: Severity) -> None:
+    import base64
+    import json
+
+    def part(data: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    token = (
+        part({"alg": "HS256"})
+        + "."
+        + part({"sub": "desk", "exp": expires})
+        + "."
+        + sv.random_part("sig", 1, sv._ALNUM, 43)
+    )
+    (finding,) = findings_for(
+        "auth/session.txt", scan_content("auth/session.txt", f"token: {token}\n".encode()), frozenset(), KEY
+    )
+
+    assert finding.severity is severity
+    assert ("(low: expired)" in finding.message) is (severity is Severity.LOW)
