@@ -11,7 +11,8 @@ from orchestrator.gate_server.client import Client
 from orchestrator.gate_server.fingerprint import code_fingerprint
 from orchestrator.gate_server.handling import Refused, Stale, check_request
 
-ENV = {"PATH": "/usr/bin:/bin", "GIT_INDEX_FILE": "/tmp/index"}
+# A path string carried in a request, never opened: the server must pass it through untouched.
+ENV = {"PATH": "/usr/bin:/bin", "GIT_INDEX_FILE": "/tmp/index"}  # nosec B108 - never opened, only compared
 
 
 def _request(repo: Path, args: list[str] | None = None, cwd: Path | None = None, **changes: Any) -> dict[str, Any]:
