@@ -120,10 +120,10 @@ def outside_state_dir(repo: Path) -> Path:
 
 def _outside(repo: Path) -> Path:
     import hashlib
-    import os
 
-    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return base / "droid" / "repos" / hashlib.sha256(str(repo.resolve()).encode()).hexdigest()[:16]
+    from droids.core.user_state import user_state_dir
+
+    return user_state_dir() / "droid" / "repos" / hashlib.sha256(str(repo.resolve()).encode()).hexdigest()[:16]
 
 
 def _tracked(repo: Path, folder: str) -> bool:

@@ -2,7 +2,8 @@
 
 `$XDG_STATE_HOME` when it is an absolute path (a relative one is ignored, as the XDG Base Directory
 spec says), else `~/.local/state`. droid writes under `droid/` there: the audit trail's anchors
-(`anchors/`) and this machine's fingerprint key (`fingerprint.key`), folders 0700, files 0600.
+(`anchors/`), this machine's fingerprint key (`fingerprint.key`), folders 0700, files 0600, and the
+state of a repository whose own `.droid/` is refused (`repos/<hash>/`, see settings.state_dir).
 """
 
 from __future__ import annotations
