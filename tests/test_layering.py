@@ -13,7 +13,7 @@ from tests.conftest import REPO_ROOT
 HEAVY = (
     "langgraph", "anthropic", "bandit", "onnxruntime", "detect_secrets", "pyarrow", "pandas",
     "pandas_market_calendars", "exchange_calendars", "httpx", "check_jsonschema", "jsonschema",
-    "apprise", "aiosmtpd", "prometheus_client", "numpy",
+    "apprise", "aiosmtpd", "prometheus_client", "numpy", "matplotlib",
 )  # fmt: skip
 
 
