@@ -60,7 +60,7 @@ def to_svg(chart: Chart, *, salt: str = "") -> str:
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
-    svg = _prefix_ids(svg, re.sub(r"[^A-Za-z0-9_-]", "", salt) or hashlib.sha1(chart.title.encode()).hexdigest()[:8])
+    svg = _prefix_ids(svg, re.sub(r"[^A-Za-z0-9_-]", "", salt) or hashlib.sha256(chart.title.encode()).hexdigest()[:8])
     from html import escape
 
     return svg.replace("<svg", f'<svg class="chart" role="img" aria-label="{escape(chart.title)}"', 1)
@@ -87,7 +87,10 @@ def _color(series: Series, i: int) -> str:
 
 
 def _lines(ax: Any, chart: LineChart) -> None:
-    x: list[Any] = [_time(t) for t in chart.x] if chart.x_is_time else list(range(len(chart.x)))
+    times = [_time(t) for t in chart.x] if chart.x_is_time else []
+    # points less than a minute apart (e.g. runs of one test) are labelled, not put on a time axis
+    on_time_axis = len(times) > 1 and (max(times) - min(times)).total_seconds() >= 60
+    x: list[Any] = times if on_time_axis else list(range(len(chart.x)))
     for i, s in enumerate(chart.series):
         ys = [float("nan") if v is None else v for v in s.values]
         if s.style == "markers":
@@ -96,7 +99,7 @@ def _lines(ax: Any, chart: LineChart) -> None:
             ax.plot(x, ys, _STYLES[s.style], color=_color(s, i), linewidth=1.6, label=s.name)
     if chart.log_y:
         ax.set_yscale("log")
-    if chart.x_is_time:
+    if on_time_axis:
         import matplotlib.dates as mdates
 
         locator = mdates.AutoDateLocator(maxticks=8)
@@ -186,10 +189,10 @@ def _unit(ax: Any, unit: str) -> None:
 def microseconds(us: float) -> str:
     """30 us, 5 ms, 1.2 s."""
     if us >= 1_000_000:
-        return f"{us / 1_000_000:g} s"
+        return f"{us / 1_000_000:.3g} s"
     if us >= 1000:
-        return f"{us / 1000:g} ms"
-    return f"{us:g} us"
+        return f"{us / 1000:.3g} ms"
+    return f"{us:.3g} us"
 
 
 def _time(text: str) -> datetime:

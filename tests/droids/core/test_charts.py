@@ -11,9 +11,10 @@ from droids.core.charts import microseconds, to_svg
 from droids.core.report_section import BarChart, HeatMap, LineChart, Series
 
 TIMES = ("2026-03-09T14:00:00Z", "2026-03-09T15:00:00Z", "2026-03-10T15:00:00Z")
+EQUITY = (Series("equity", (50_000, 50_500, 49_000)), Series("threshold", (47_500, 48_000, None), "dashed"))
 CHARTS = [
-    LineChart("Equity", TIMES, (Series("equity", (50_000, 50_500, 49_000)), Series("threshold", (47_500, 48_000, None), "dashed")), y_unit="$"),
-    LineChart("OnTick", ("a", "b", "c"), (Series("p99", (30.0, 45_000.0, 70.0)),), log_y=True, x_is_time=False, y_unit="us"),
+    LineChart("Equity", TIMES, EQUITY, y_unit="$"),
+    LineChart("OnTick", ("a", "b", "c"), (Series("p99", (30.0, 45_000.0, 70.0)),), log_y=True, x_is_time=False),
     BarChart("Open findings by age", ("under 1 day", "1-7 days"), (Series("secret", (1, 2)), Series("SAST", (0, 3)))),
     BarChart("Changes", ("security", "data"), (Series("new", (2, 0)),), horizontal=True),
     HeatMap("Completeness", ("ES 1min", "NQ 1min"), ("2026-03-09", "2026-03-10"), ((1.0, 0.5), (None, 0.98))),
