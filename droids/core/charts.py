@@ -116,14 +116,23 @@ def _lines(ax: Any, chart: LineChart) -> None:
 
 def _bars(ax: Any, chart: BarChart) -> None:
     positions = list(range(len(chart.categories)))
-    base = [0.0] * len(positions)
+    up, down = [0.0] * len(positions), [0.0] * len(positions)  # positive values stack up, negative down
     for i, s in enumerate(chart.series):
         vals = [0.0 if v is None else v for v in s.values]
+        base = [d if v < 0 else u for u, d, v in zip(up, down, vals, strict=True)]
         if chart.horizontal:
             ax.barh(positions, vals, left=base, color=_color(s, i), label=s.name, height=0.6)
         else:
             ax.bar(positions, vals, bottom=base, color=_color(s, i), label=s.name, width=0.6)
-        base = [b + v for b, v in zip(base, vals, strict=True)]
+        up = [u + max(v, 0.0) for u, v in zip(up, vals, strict=True)]
+        down = [d + min(v, 0.0) for d, v in zip(down, vals, strict=True)]
+    (ax.axvline if chart.horizontal else ax.axhline)(0, color="#57606a", linewidth=0.8)
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis = ax.xaxis if chart.horizontal else ax.yaxis
+    axis.set_major_locator(MaxNLocator(integer=True))
+    if min(down) < 0:  # a diverging chart: both sides count up from zero
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):g}"))
     if chart.horizontal:
         ax.set_yticks(positions, list(chart.categories))
         ax.invert_yaxis()
@@ -133,9 +142,6 @@ def _bars(ax: Any, chart: BarChart) -> None:
         ax.set_xticks(positions, list(chart.categories))
         ax.set_ylabel(chart.y_label)
         ax.grid(axis="x", visible=False)
-    from matplotlib.ticker import MaxNLocator
-
-    (ax.xaxis if chart.horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     if len(chart.series) > 1:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
 

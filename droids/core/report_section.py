@@ -48,7 +48,7 @@ class LineChart:
 
 @dataclass(frozen=True)
 class BarChart:
-    """Bars per category; several series stack."""
+    """Bars per category; several series stack, negative values below zero (a diverging chart)."""
 
     title: str
     categories: tuple[str, ...]
