@@ -114,8 +114,12 @@ def _changes(
     earlier = [a for a in audits if a is not mine and a.started_at < limit]
     entry = None
     if trail:
-        cut = iso(limit)
-        entry = next((r for r in reversed(trail) if r.time < cut and (seq is None or r.seq < seq)), None)
+        # the run's own entry is known by seq: the one before it is previous (its time is when it ended);
+        # with --since, or a report without its entry, the newest recorded before the limit
+        cut = iso(limit) if since or seq is None else None
+        entry = next(
+            (r for r in reversed(trail) if (cut is None or r.time < cut) and (seq is None or r.seq < seq)), None
+        )
     if entry is not None:
         stored = next((a for a in earlier if a.anchor == (entry.seq, entry.hash)), None)
         if stored is not None:
