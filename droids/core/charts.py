@@ -77,8 +77,8 @@ def _prefix_ids(svg: str, prefix: str) -> str:
 def _height(chart: Chart) -> float:
     if isinstance(chart, HeatMap):
         return max(1.6, 0.9 + 0.32 * len(chart.rows))
-    if isinstance(chart, BarChart) and chart.horizontal:
-        return max(1.6, 0.9 + 0.3 * len(chart.categories))
+    if isinstance(chart, BarChart):
+        return max(1.6, 0.9 + 0.3 * len(chart.categories)) if chart.horizontal else 2.2
     return HEIGHT_IN
 
 

@@ -36,7 +36,8 @@ nav.toc a,section a{color:#0969da;text-decoration:none}
 section.droid{margin-top:2.25rem}section.droid>h2{border-bottom:3px solid #d0d7de}
 .headline{font-weight:600}figure{margin:.75rem 0}svg.chart{display:block;width:100%;height:auto}
 details>summary{cursor:pointer;color:#0969da;margin:.25rem 0}
-table.data{table-layout:auto}.kpi .sev-critical{background:none;color:#82071e;font-weight:700}
+.wide{overflow-x:auto}table.data{table-layout:auto}table.data td,table.data th{overflow-wrap:break-word}
+.kpi .sev-critical{background:none;color:#82071e;font-weight:700}
 """
 
 
@@ -168,7 +169,8 @@ def _figure(chart: object, salt: str) -> str:
 def _table(t: Table) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in t.headers)
     rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in t.rows)
-    table = f"<table class=data><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    # columns as wide as their words; a table wider than the column scrolls inside its box, not the page
+    table = f"<div class=wide><table class=data><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
     if len(t.rows) > FOLD_ROWS:
         return f"<details><summary>{len(t.rows)} rows</summary>{table}</details>"
     return table
