@@ -83,7 +83,7 @@ def write_morning(
         raise OrchestratorError(f"--out {folder}: cannot write the morning report ({exc.strerror})") from None
     written = Written(morning, page, markdown)
     for problem in morning.problems:
-        session.note(f"report section of {problem.droid}: {problem.message}")
+        _warn(f"report section of {problem.droid}: {problem.message}")
         if not problem.bad_input:
             written.failures.append(f"section of {problem.droid}")
     _step_summary(session, markdown)
@@ -121,9 +121,18 @@ def _deliver(session: Session, written: Written, slack: bool | None, email: bool
         email=email,
     )
     for r in results:
-        session.note(f"report {r['channel']}: {r['outcome']}" + (f": {r['detail']}" if r["detail"] else ""))
+        said = f"report {r['channel']}: {r['outcome']}" + (f": {r['detail']}" if r["detail"] else "")
         if r["outcome"] == "failed":
+            _warn(said)  # even with --quiet: it decides the exit code
             written.failures.append(f"{r['channel']} delivery")
+        else:
+            session.note(said)
+
+
+def _warn(message: str) -> None:
+    import sys
+
+    sys.stderr.write(f"droid: {message}\n")
 
 
 def report(
