@@ -14,7 +14,7 @@ from tests.conftest import REPO_ROOT
 HEAVY = (
     "langgraph", "anthropic", "bandit", "onnxruntime", "detect_secrets", "pyarrow", "pandas",
     "pandas_market_calendars", "exchange_calendars", "httpx", "check_jsonschema", "jsonschema",
-    "apprise", "aiosmtpd", "prometheus_client", "numpy", "re2",
+    "apprise", "aiosmtpd", "prometheus_client", "numpy", "re2", "matplotlib",
 )  # fmt: skip
 
 

@@ -76,6 +76,11 @@ class Registry:
                 return load(manifest.services[name])
         return None
 
+    def all_services(self, name: str) -> list[Callable[..., Any]]:
+        """Every droid's function offered under `name`, in registration order (e.g. each droid's
+        "report-section" for the morning report)."""
+        return [load(m.services[name]) for m in self.manifests if name in m.services]
+
 
 def load_registry() -> Registry:
     """Every droid of every manifest, checked (see the module docstring)."""

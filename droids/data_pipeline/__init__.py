@@ -17,5 +17,8 @@ MANIFEST = Manifest(
             "data.yaml", "droids.data_pipeline.policy:DataPolicy", "droids.data_pipeline.policy:check_data_policy"
         ),
     ),
-    services={"catalog-freshness": "droids.data_pipeline.catalog.freshness:catalog_freshness"},
+    services={
+        "catalog-freshness": "droids.data_pipeline.catalog.freshness:catalog_freshness",
+        "report-section": "droids.data_pipeline.report_section:build",
+    },
 )

@@ -18,5 +18,8 @@ MANIFEST = Manifest(
     policy_files=(
         PolicyFile("devops.yaml", "droids.devops.policy:DevopsPolicy", "droids.devops.policy:check_devops_policy"),
     ),
-    services={"deploy-status": "droids.devops.deploy.status:deploy_status"},
+    services={
+        "deploy-status": "droids.devops.deploy.status:deploy_status",
+        "report-section": "droids.devops.report_section:build",
+    },
 )

@@ -18,5 +18,9 @@ MANIFEST = Manifest(
             "droids.monitoring.policy:check_monitoring_policy",
         ),
     ),
-    services={"monitor-state": "droids.monitoring.api:monitor_state"},
+    services={
+        "monitor-state": "droids.monitoring.api:monitor_state",
+        "report-section": "droids.monitoring.report_section:build",
+        "report-delivery": "droids.monitoring.report_delivery:deliver_report",
+    },
 )

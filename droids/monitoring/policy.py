@@ -154,6 +154,15 @@ class Watch(PolicyModel):
     poll_s: float = Field(default=0.1, gt=0, le=60)
 
 
+class MorningReport(PolicyModel):
+    """The morning report (`droid audit`, `droid report`) sent through these channels without a
+    flag: a short Slack summary, an email with the page attached. Off by default; `droid report
+    --slack/--email` send whatever this says."""
+
+    slack: bool = False
+    email: bool = False
+
+
 class MonitoringPolicy(PolicyModel):
     version: int = Field(default=1, ge=1, le=1)
     journal: str | None = None  # None: the newest journal.csv under .droid/
@@ -171,6 +180,7 @@ class MonitoringPolicy(PolicyModel):
     breaker: Breaker = Breaker()
     dashboard: Dashboard = Dashboard()
     watch: Watch = Watch()
+    report: MorningReport = MorningReport()
 
     @model_validator(mode="after")
     def _consistent(self) -> MonitoringPolicy:

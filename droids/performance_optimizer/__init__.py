@@ -18,5 +18,8 @@ MANIFEST = Manifest(
             "droids.performance_optimizer.policy:check_perf_policy",
         ),
     ),
-    services={"profile": "droids.performance_optimizer.api:profile"},
+    services={
+        "profile": "droids.performance_optimizer.api:profile",
+        "report-section": "droids.performance_optimizer.report_section:build",
+    },
 )

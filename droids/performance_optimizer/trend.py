@@ -1,8 +1,9 @@
 """`droid perf report`: the budget history as a table and as an HTML page with one chart per stage.
 
-Reads .droid/perf/history.jsonl (one line per budget-gate run). The chart is an inline SVG drawn
-here, no plotting library: p50 and p99 per run on a log scale (a 30 us stage and its 50 ms budget
-fit on one chart), the budget as a dashed line, a red dot on runs that had findings.
+Reads .droid/perf/history.jsonl (one line per budget-gate run). The charts (`trend_charts`, also the
+morning report's performance section) are drawn by matplotlib (droids.core.charts) as inline SVG:
+p50 and p99 per run on a log scale (a 30 us stage and its 50 ms budget fit on one chart), the budget
+as a dashed line, a red dot on runs that had findings.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from droids.core.errors import DroidError
+from droids.core.report_section import LineChart, Series
 from droids.performance_optimizer.bench.store import history_path, read_history
-
-_W, _H, _PAD = 720, 260, 48
 
 
 @dataclass(frozen=True)
@@ -69,53 +70,78 @@ def _table(entries: list[dict[str, Any]], stages: list[str]) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
+STAGE_TITLES = {"on_tick": "OnTick", "onnx_inference": "ONNX inference"}
+
+
+def stage_title(stage: str) -> str:
+    return STAGE_TITLES.get(stage, stage)
+
+
+def trend_charts(entries: list[dict[str, Any]], stages: list[str]) -> list[LineChart]:
+    """One chart per stage: p50 and p99 of each run against the p99 budget, log scale (a 30 us stage
+    and its 50 ms budget fit on one chart); a red dot on the p99 of runs that had findings."""
+    charts = []
+    for stage in stages:
+        rows = [(e, e["stages"][stage]) for e in entries if isinstance(e["stages"].get(stage), dict)]
+        if not rows:
+            continue
+
+        def col(key: str, rows: list = rows) -> tuple[float | None, ...]:
+            return tuple(_positive(st.get(key)) for _, st in rows)
+
+        flagged = tuple(
+            _positive(st.get("p99_us")) if e.get("findings") or e.get("outcome", "ok") != "ok" else None
+            for e, st in rows
+        )
+        series = [
+            Series("p50", col("p50_us"), color="#0969da"),
+            Series("p99", col("p99_us"), color="#bc4c00"),
+            Series("p99 budget", col("budget_p99_us"), "dashed", "#cf222e"),
+        ]
+        if any(v is not None for v in flagged):
+            series.append(Series("run with findings", flagged, "markers", "#cf222e"))
+        charts.append(
+            LineChart(
+                title=f"{stage_title(stage)} latency against its budget ({stage})",
+                x=tuple(str(e.get("ts", "")) for e, _ in rows),
+                series=tuple(series),
+                y_label="per call",
+                log_y=True,
+                x_is_time=all(_is_time(e.get("ts")) for e, _ in rows),
+                y_unit="us",
+            )
+        )
+    return charts
+
+
+def _positive(value: object) -> float | None:
+    """A figure for a log scale: None when absent or not above zero."""
+    return float(value) if isinstance(value, int | float) and value > 0 else None
+
+
+def _is_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
 def _page(entries: list[dict[str, Any]], stages: list[str], table: str) -> str:
-    charts = "\n".join(f"<h2>{html.escape(s)}</h2>\n{_chart(entries, s)}" for s in stages)
+    from droids.core.charts import to_svg
+
+    charts = "\n".join(
+        f"<figure>{to_svg(c, salt=str(i))}</figure>" for i, c in enumerate(trend_charts(entries, stages))
+    )
     return (
-        "<!doctype html><html><head><meta charset='utf-8'><title>Latency budgets: trend</title>"
-        "<style>body{font-family:sans-serif;margin:2em}pre{background:#f6f6f6;padding:1em}"
-        ".p50{stroke:#1f77b4}.p99{stroke:#ff7f0e}.budget{stroke:#d62728;stroke-dasharray:6 4}</style></head><body>"
+        "<!doctype html><html lang=en><head><meta charset='utf-8'><title>Latency budgets: trend</title>"
+        "<style>body{font-family:sans-serif;margin:2em auto;max-width:72rem;padding:0 1rem}"
+        "pre{background:#f6f6f6;padding:1em;overflow-x:auto}figure{margin:1rem 0}"
+        "svg.chart{width:100%;height:auto}</style></head><body>"
         f"<h1>Latency against budgets, last {len(entries)} runs</h1>"
-        "<p>Blue: p50, orange: p99 (medians over each run's repetitions), dashed red: the p99 budget of "
-        "policies/budgets.yaml; log scale. A red dot marks a run with findings.</p>"
+        "<p>p50 and p99 per run (medians over each run's repetitions) against the p99 budget of "
+        "policies/budgets.yaml, log scale; a red dot marks a run with findings.</p>"
         f"{charts}<h2>Table</h2><pre>{html.escape(table)}</pre></body></html>\n"
     )
-
-
-def _chart(entries: list[dict[str, Any]], stage: str) -> str:
-    points = [(i, e["stages"][stage], e) for i, e in enumerate(entries) if isinstance(e["stages"].get(stage), dict)]
-    values = [v for _, st, _ in points for k in ("p50_us", "p99_us", "budget_p99_us") if (v := st.get(k))]
-    if not values:
-        return "<p>No figures.</p>"
-    lo = math.floor(math.log10(max(min(values), 0.1)))
-    hi = math.ceil(math.log10(max(values) * 1.01))
-    span = max(1, len(entries) - 1)
-
-    def x(i: int) -> float:
-        return _PAD + (_W - 2 * _PAD) * i / span
-
-    def y(v: float) -> float:
-        return _H - _PAD - (_H - 2 * _PAD) * (math.log10(max(v, 0.1)) - lo) / max(1, hi - lo)
-
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{_W}' height='{_H}'>"]
-    for p in range(lo, hi + 1):
-        parts.append(
-            f"<line x1='{_PAD}' x2='{_W - _PAD}' y1='{y(10**p):.1f}' y2='{y(10**p):.1f}' stroke='#ddd'/>"
-            f"<text x='4' y='{y(10**p) + 4:.1f}' font-size='11'>{_label(10**p)}</text>"
-        )
-    for key, css in (("p50_us", "p50"), ("p99_us", "p99"), ("budget_p99_us", "budget")):
-        line = " ".join(f"{x(i):.1f},{y(st[key]):.1f}" for i, st, _ in points if st.get(key))
-        parts.append(f"<polyline class='{css}' fill='none' stroke-width='2' points='{line}'/>")
-    for i, st, e in points:
-        if e.get("findings") or e.get("outcome", "ok") != "ok":
-            parts.append(f"<circle cx='{x(i):.1f}' cy='{y(st.get('p99_us', 1)):.1f}' r='4' fill='#d62728'/>")
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _label(us: float) -> str:
-    if us >= 1_000_000:
-        return f"{us / 1_000_000:g} s"
-    if us >= 1000:
-        return f"{us / 1000:g} ms"
-    return f"{us:g} us"

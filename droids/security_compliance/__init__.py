@@ -29,5 +29,8 @@ MANIFEST = Manifest(
             "droids.security_compliance.compliance.published:DEFAULTS_DIR",
         ),
     ),
-    services={"secret-screen": "droids.security_compliance.secrets.runner:secret_kinds"},
+    services={
+        "secret-screen": "droids.security_compliance.secrets.runner:secret_kinds",
+        "report-section": "droids.security_compliance.report_section:build",
+    },
 )

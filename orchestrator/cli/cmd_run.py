@@ -112,7 +112,7 @@ def audit(
     task = simple_task("audit", session.repo, session.policies, cwd=session.cwd)
     folder = _report_folder(out or session.state_dir / "reports" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
     report = _finish(session, task, record=True, no_exec=no_exec)
-    _write_reports(session, report, folder)
+    _write_reports(session, report, folder, morning=True)
     raise typer.Exit(_code(report))
 
 
@@ -125,15 +125,22 @@ def _report_folder(folder: Path) -> Path:
     return folder
 
 
-def _write_reports(session: Session, report: RunReport, folder: Path) -> None:
-    """The four report files of one run (one run: the trail holds one entry for them all)."""
+def _write_reports(session: Session, report: RunReport, folder: Path, *, morning: bool = False) -> None:
+    """The four report files of one run (one run: the trail holds one entry for them all). With
+    `morning` (an audit), report.html and report.md are the morning report, built once report.json is
+    stored (cmd_report.write_morning); a gate's are its findings page and summary."""
     from orchestrator.render import render
 
     try:
         for name, kind in AUDIT_FILES.items():
-            (folder / name).write_text(render(report, kind), encoding="utf-8")
+            if not (morning and name in ("report.html", "report.md")):
+                (folder / name).write_text(render(report, kind), encoding="utf-8")
     except OSError as exc:
         raise OrchestratorError(f"--out {folder}: cannot write reports ({exc.strerror})") from None
+    if morning:
+        from orchestrator.cli.cmd_report import write_morning
+
+        write_morning(session, folder, current=report, current_json=folder / "report.json")
     session.note(f"reports written to {folder}")
 
 
@@ -195,7 +202,10 @@ def run_droid(
 
 
 def register(app: typer.Typer) -> None:
+    from orchestrator.cli import cmd_report
+
     app.command()(gate)
     app.command()(audit)
+    cmd_report.register(app)  # here, not in main.py: `droid report` belongs with the audit that feeds it
     app.command()(ask)
     app.command("run")(run_droid)

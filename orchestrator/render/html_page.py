@@ -96,9 +96,39 @@ def _extra_section(key: str, value: object) -> str:
     return f"<h2>{escape(key)}</h2><table>{body}</table>"
 
 
+def findings_parts(report: RunReport) -> list[str]:
+    """The active findings grouped by rule, then the pre-existing and suppressed ones apart."""
+    parts = []
+    if report.active():
+        parts.append("<h2>Findings</h2>")
+        parts += [_group(g) for g in rule_groups(report.active())]
+    parts.append(_apart("Pre-existing, on lines this change did not touch", report.preexisting()))
+    parts.append(_apart("Suppressed or baselined", suppressed(report)))
+    return [p for p in parts if p]
+
+
+def droids_parts(report: RunReport) -> list[str]:
+    """Each droid's status, findings, time and notes; then the run's own notes."""
+    per_droid = findings_per_droid(report)
+    parts = []
+    if report.droids:
+        parts.append(
+            "<h2>Droids</h2><table><tr><th>droid</th><th>status</th><th>findings</th><th>time</th><th>notes</th></tr>"
+        )
+        for d in report.droids:
+            failed = " class=failed" if d.status in ("error", "timeout") else ""
+            notes = "<br>".join(escape(n) for n in [droid_problem(d), *d.notes] if n) or "-"
+            parts.append(
+                f"<tr>{_cell(d.name)}<td{failed}>{escape(d.status)}</td>{_cell(per_droid[d.name])}"
+                f"{_cell(f'{d.duration_ms} ms')}<td>{notes}</td></tr>"
+            )
+        parts.append("</table>")
+    parts += [f"<p class=note>{escape(note)}</p>" for note in report.notes]
+    return parts
+
+
 def render(report: RunReport) -> str:
     counts = report.summary()
-    per_droid = findings_per_droid(report)
     parts = [
         f"<h1>droid {escape(run_label(report))} <span class='verdict {escape(report.verdict)}'>"
         f"{VERDICT_WORDS[report.verdict]}</span></h1>",
@@ -114,33 +144,21 @@ def render(report: RunReport) -> str:
     parts += [f"<tr><td class='sev-{s.value}'>{s.value}</td>{_cell(counts[s.value])}</tr>" for s in SEVERITIES_DESC]
     parts.append(f"<tr><td>suppressed</td>{_cell(len(suppressed(report)))}</tr>")
     parts.append(f"<tr><td>pre-existing</td>{_cell(len(report.preexisting()))}</tr></table>")
-    if report.active():
-        parts.append("<h2>Findings</h2>")
-        parts += [_group(g) for g in rule_groups(report.active())]
-    parts.append(_apart("Pre-existing, on lines this change did not touch", report.preexisting()))
-    parts.append(_apart("Suppressed or baselined", suppressed(report)))
-    if report.droids:
-        parts.append(
-            "<h2>Droids</h2><table><tr><th>droid</th><th>status</th><th>findings</th><th>time</th><th>notes</th></tr>"
-        )
-        for d in report.droids:
-            failed = " class=failed" if d.status in ("error", "timeout") else ""
-            notes = "<br>".join(escape(n) for n in [droid_problem(d), *d.notes] if n) or "-"
-            parts.append(
-                f"<tr>{_cell(d.name)}<td{failed}>{escape(d.status)}</td>{_cell(per_droid[d.name])}"
-                f"{_cell(f'{d.duration_ms} ms')}<td>{notes}</td></tr>"
-            )
-        parts.append("</table>")
-    parts += [f"<p class=note>{escape(note)}</p>" for note in report.notes]
+    parts += findings_parts(report)
+    parts += droids_parts(report)
     if report.routing:
         parts.append("<h2>Routing</h2><ul>")
         parts += [f"<li><b>{escape(r.droid)}</b>: {escape('; '.join(r.reasons))}</li>" for r in report.routing]
         parts.append("</ul>")
     parts += [_extra_section(k, v) for k, v in report.extra.items()]
     title = f"droid {run_label(report)}: {VERDICT_WORDS[report.verdict]}"
-    body = "\n".join(parts)
+    return page(title, "\n".join(parts))
+
+
+def page(title: str, body: str, css: str = "") -> str:
+    """A whole HTML document: inline styles only."""
     return (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         "<meta name=viewport content='width=device-width,initial-scale=1'>"
-        f"<title>{escape(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
+        f"<title>{escape(title)}</title><style>{CSS}{css}</style></head>\n<body>\n{body}\n</body></html>\n"
     )

@@ -76,7 +76,6 @@ def _apart(title: str, findings: list[Finding]) -> list[str]:
 
 def render(report: RunReport) -> str:
     counts = report.summary()
-    active = by_severity(report.active())
     lines = [
         f"## droid {escape(run_label(report))}: {VERDICT_WORDS[report.verdict]}",
         "",
@@ -93,6 +92,20 @@ def render(report: RunReport) -> str:
     hidden, before = len(suppressed(report)), len(report.preexisting())
     lines += ["", f"Suppressed or baselined: {hidden}. Pre-existing (not counted): {before}.", ""]
 
+    lines += findings_lines(report)
+    lines += droids_lines(report)
+
+    if report.routing:
+        lines += ["### Routing", ""]
+        lines += [f"- **{escape(r.droid)}**: {escape('; '.join(r.reasons))}" for r in report.routing]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def findings_lines(report: RunReport) -> list[str]:
+    """The active findings grouped by rule (at most `MAX_ROWS` rows), then pre-existing and suppressed apart."""
+    active = by_severity(report.active())
+    lines: list[str] = []
     if active:
         lines += ["### Findings", ""]
         budget = MAX_ROWS
@@ -105,7 +118,12 @@ def render(report: RunReport) -> str:
             lines += [f"{len(active) - MAX_ROWS} more findings are left out here; see the JSON or SARIF report.", ""]
     lines += _apart("Pre-existing, on lines this change did not touch", report.preexisting())
     lines += _apart("Suppressed or baselined", suppressed(report))
+    return lines
 
+
+def droids_lines(report: RunReport) -> list[str]:
+    """Each droid's status, findings, time and notes; then the run's own notes."""
+    lines: list[str] = []
     if report.droids:
         per_droid = findings_per_droid(report)
         lines += ["### Droids", "", "| droid | status | findings | time | notes |", "|---|---|---:|---:|---|"]
@@ -115,10 +133,4 @@ def render(report: RunReport) -> str:
             note_cell = escape("\n".join(n for n in notes if n)) or "-"
             lines.append(f"| {escape(d.name)} | {status} | {per_droid[d.name]} | {d.duration_ms} ms | {note_cell} |")
         lines.append("")
-    lines += [f"_{escape(note)}_" for note in report.notes] + ([""] if report.notes else [])
-
-    if report.routing:
-        lines += ["### Routing", ""]
-        lines += [f"- **{escape(r.droid)}**: {escape('; '.join(r.reasons))}" for r in report.routing]
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return lines + [f"_{escape(note)}_" for note in report.notes] + ([""] if report.notes else [])

@@ -20,7 +20,7 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -31,6 +31,13 @@ from droids.monitoring.alerts.mask import mask_url
 
 Handed = Callable[[], None]
 PERMANENT_HTTP = (400, 401, 403, 404, 410)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    mime: str  # e.g. "text/html"
 
 
 @dataclass(frozen=True)
@@ -108,14 +115,19 @@ def send_email(
     *,
     timeout_s: float,
     handed: Handed,
+    attachments: Sequence[Attachment] = (),
 ) -> Result:
     """One message over SMTP; its Message-ID is the outbox row's, so a mail store that sees it twice
-    keeps one. The terminating "." is written after `handed()`."""
+    keeps one. The terminating "." is written after `handed()`. `attachments` go as MIME parts
+    (e.g. the morning report's page, text/html)."""
     host, port, tls = check_smtp_url(smtp_url, "DROID_SMTP_URL")
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = sender, ", ".join(to), subject
     msg["Date"], msg["Message-ID"] = formatdate(localtime=False), message_id
     msg.set_content(body)
+    for a in attachments:
+        maintype, _, subtype = a.mime.partition("/")
+        msg.add_attachment(a.data, maintype=maintype, subtype=subtype, filename=a.filename)
     data = msg.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
     data = re.sub(rb"(?m)^\.", b"..", data)
     if not data.endswith(b"\r\n"):

@@ -207,6 +207,24 @@ class Outbox:
         rows = self.db.execute(sql + " ORDER BY ts_us DESC, rowid DESC LIMIT ?", [*args, limit]).fetchall()
         return [AlertRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]), r[8]) for r in rows]
 
+    def recorded_since(self, created: float, *, limit: int = 200) -> list[tuple[float, AlertRow]]:
+        """(when recorded, alert) of the alerts recorded at or after `created` (epoch seconds), newest first."""
+        rows = self.db.execute(
+            "SELECT created, id, scope, rule, subject, firing, ts_us, message, paged, note FROM alerts"
+            " WHERE created >= ? ORDER BY created DESC, rowid DESC LIMIT ?",
+            (created, limit),
+        ).fetchall()
+        return [(float(r[0]), AlertRow(r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], bool(r[8]), r[9])) for r in rows]
+
+    def messages_since(self, created: float, *, limit: int = 500) -> list[MessageRow]:
+        """The messages queued at or after `created` (epoch seconds), newest first."""
+        rows = self.db.execute(
+            "SELECT channel, target, title, body, alerts, id, status, attempts, next_at, last_error, created, sent"
+            " FROM messages WHERE created >= ? ORDER BY id DESC LIMIT ?",
+            (created, limit),
+        ).fetchall()
+        return [_message(r) for r in rows]
+
     def next_due(self) -> float | None:
         row = self.db.execute("SELECT MIN(next_at) FROM messages WHERE status='pending'").fetchone()
         return None if row is None or row[0] is None else float(row[0])

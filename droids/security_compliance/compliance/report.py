@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,7 +56,11 @@ def write_compliance_report(
     return paths
 
 
-def build_report(repo: Path, policies: Path, since: str | None, *, now: datetime) -> Document:
+def build_report(
+    repo: Path, policies: Path, since: str | None, *, now: datetime, reports: Sequence[Path] | None = None
+) -> Document:
+    """The report's sections; `reports` are the audit report.json files to date findings by
+    (default: those under .droid/reports/)."""
     if since is not None and not _valid_since(since):
         raise DroidError(f"--since {since}: expected a date YYYY-MM-DD or a UTC time YYYY-MM-DDTHH:MM:SSZ")
     trail, records, location = _trail(repo, since)
@@ -76,7 +81,7 @@ def build_report(repo: Path, policies: Path, since: str | None, *, now: datetime
         _scenarios(repo),
         _approvals(in_period),
         _halts(records, since),
-        _findings(repo, now),
+        _findings(repo, now, reports),
     ]
     return Document("Compliance report", meta, sections)
 
@@ -192,16 +197,17 @@ def _halts(records: list[AuditRecord], since: str | None) -> Section:
     return section
 
 
-def _findings(repo: Path, now: datetime) -> Section:
+def _findings(repo: Path, now: datetime, reports: Sequence[Path] | None) -> Section:
     section = Section("Open secret and SAST findings by age")
-    found = open_findings(repo, now)
+    found = open_findings(repo, now, reports)
     if found.source is None:
         section.status = "none"
         section.lines.append("No audit report under .droid/reports/: run `droid audit` first.")
         section.lines += found.notes
         return section
     section.status = "attention" if found.findings else "ok"
-    section.lines.append(f"From the newest audit report, {found.source.relative_to(repo)} ({found.started_at}).")
+    shown = found.source.relative_to(repo) if found.source.is_relative_to(repo) else found.source
+    section.lines.append(f"From the newest audit report, {shown} ({found.started_at}).")
     section.lines += found.notes
     by = Counter((f.family, f.bucket) for f in found.findings)
     labels = [label for _, label in AGE_BUCKETS]

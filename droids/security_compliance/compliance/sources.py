@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,17 +68,18 @@ class ScenarioResult:
     exempt: tuple[str, ...]
 
 
-def open_findings(repo: Path, now: datetime) -> OpenFindings:
-    """Open secret and SAST findings of the newest audit report, each dated by its first report."""
+def open_findings(repo: Path, now: datetime, reports: Sequence[Path] | None = None) -> OpenFindings:
+    """Open secret and SAST findings of the newest audit report, each dated by its first report.
+    `reports`: the audit report.json files to read (default: those under .droid/reports/)."""
     out, audits = OpenFindings(), []
-    for path in sorted(repo.glob(REPORTS_GLOB)):
+    for path in sorted(repo.glob(REPORTS_GLOB)) if reports is None else reports:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
             if doc.get("mode") != "audit":
                 continue
             audits.append((_instant(doc["started_at"]), path, doc))
         except (OSError, ValueError, AttributeError, KeyError, TypeError) as exc:
-            out.notes.append(f"skipped {path.relative_to(repo)}: not a droid-report/1 audit report ({exc})")
+            out.notes.append(f"skipped {_shown(path, repo)}: not a droid-report/1 audit report ({exc})")
     if not audits:
         return out
     audits.sort(key=lambda a: a[0])
@@ -109,6 +111,10 @@ def open_findings(repo: Path, now: datetime) -> OpenFindings:
         )
     out.findings.sort(key=lambda f: (-f.age_days, f.family, f.rule, f.where))
     return out
+
+
+def _shown(path: Path, repo: Path) -> str:
+    return path.relative_to(repo).as_posix() if path.is_relative_to(repo) else str(path)
 
 
 def _security_findings(doc: dict[str, Any]) -> list[dict[str, Any]]:

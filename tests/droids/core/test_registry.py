@@ -91,3 +91,13 @@ def test_every_droid_package_is_in_the_import_contracts(kind: str, key: str) -> 
     config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
     contract = next(c for c in config if c["type"] == kind)
     assert set(contract[key]) == set(BUILTIN)
+
+
+def test_all_services_lists_every_droids_function_under_one_name() -> None:
+    """The morning report asks every droid for its section: one "report-section" per built-in droid."""
+    from droids import BUILTIN
+
+    builders = load_registry().all_services("report-section")
+    assert sorted(b.__module__.rsplit(".", 1)[0] for b in builders) == sorted(BUILTIN)
+    assert all(b.__name__ == "build" for b in builders)
+    assert load_registry().all_services("no-such-service") == []

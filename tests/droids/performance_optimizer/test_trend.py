@@ -52,8 +52,30 @@ def test_each_run_appends_one_line_and_the_report_shows_the_trend(repo: Path, tm
     assert "20.0/60000.0 (120.00%)" in lines[3] and "PERF010, PERF011" in lines[3]
     assert "20.0/40.0 (0.08%)" in lines[1]
     page = report.html_file.read_text()  # type: ignore[union-attr]
-    assert page.count("<svg") == 2  # one chart per stage
-    assert "class='budget'" in page and "class='p99'" in page and "<circle" in page
+    assert page.count('<svg class="chart"') == 2  # one chart per stage, drawn by matplotlib
+    assert ">OnTick latency against its budget (on_tick)<" in page and ">p99 budget<" in page
+    assert ">run with findings<" in page  # the red dots
+
+
+def test_trend_charts_follow_the_history(repo: Path, tmp_path: Path) -> None:
+    from droids.performance_optimizer.trend import trend_charts
+
+    entries = [
+        {"ts": "2026-03-09T06:30:00Z",
+         "stages": {"on_tick": {"p50_us": 20.0, "p99_us": 40.0, "budget_p99_us": 50_000}}},
+        {"ts": "2026-03-10T06:30:00Z", "findings": ["PERF010"],
+         "stages": {"on_tick": {"p50_us": 21.0, "p99_us": 60_000.0, "budget_p99_us": 50_000}}},
+    ]  # fmt: skip
+    (chart,) = trend_charts(entries, ["on_tick", "onnx_inference"])  # no ONNX figures: no chart
+
+    by_name = {s.name: s.values for s in chart.series}
+    assert by_name == {
+        "p50": (20.0, 21.0),
+        "p99": (40.0, 60_000.0),
+        "p99 budget": (50_000.0, 50_000.0),
+        "run with findings": (None, 60_000.0),
+    }
+    assert chart.log_y and chart.x_is_time and chart.x == ("2026-03-09T06:30:00Z", "2026-03-10T06:30:00Z")
 
 
 def test_the_report_keeps_the_last_runs(repo: Path, tmp_path: Path) -> None:
