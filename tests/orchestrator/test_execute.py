@@ -64,3 +64,20 @@ def test_events_follow_the_verdict_entry_with_its_run_metadata(
     assert all(e.details["run"] == gate.seq for e in events)  # each event names its run's entry
     assert all((e.profile, e.who, e.head, e.verdict) == (gate.profile, gate.who, gate.head, "approved") for e in events)
     assert report.extra.get("audit_events", []) == [{"seq": e.seq, "hash": e.hash, "kind": "approval"} for e in events]
+
+
+def test_a_routing_fallback_reaches_the_graph(git_repo: Path) -> None:
+    """A question no trigger matches runs the droids the fallback names (registered ones only)."""
+    registry = _registry(git_repo, blocking=True)
+    task = Task(
+        mode="ask",
+        profile="ask",
+        request="what changed in risk params?",
+        repo=git_repo,
+        policies=REPO_ROOT / "policies",
+        targets=Targets(kind="paths", paths=("a.yaml",)),
+    )
+    report = execute(task, registry, GATES, git_repo / ".droid", fallback=lambda request, cards: ["finder", "nobody"])
+    assert [(d.droid, d.reasons) for d in report.routing] == [("finder", ("fallback: no trigger matched",))]
+    assert [f.rule for f in report.findings] == ["TST002"] and report.verdict == "block"
+    assert execute(task, registry, GATES, git_repo / ".droid").routing == []
