@@ -5,10 +5,13 @@ holds messages, notes, config keys, trail details and service state written from
 data. So every string in a tool result (and the question) is screened with the security droid's
 "secret-screen" service (SEC001's engine, reached through the registry: droids never import each
 other, and neither does the orchestrator) and every string it flags is replaced whole by
-`[redacted: <kind>]`. The service judges lines, so each string is put on a line of its own as
-`"<key>": "<value>"`: the key gives the keyword detectors their context ("password": "..."), the
-quotes the entropy detectors theirs. Values of this process's secret-named environment variables
-(the API key itself, TWELVEDATA_API_KEY, ...) are masked wherever they appear, even inside a string.
+`[redacted: <kind>]`. The service judges lines of text (as a file named `*.txt`), so each string
+goes on a line of its own as `"<key>": "<value>"` (the key gives the keyword detectors their
+context, "password": "...", the quotes the entropy detectors theirs), followed by one line
+`name: "value"` for each assignment written inside it (`password: hunter2`, `token=...` in a
+message), the form in which the keyword detectors judge a plain-text line. Values of this
+process's secret-named environment variables (the API key itself, TWELVEDATA_API_KEY, ...) are
+masked wherever they appear, even inside a string.
 
 Without a "secret-screen" service nothing is sent at all: the caller falls back to droid's answer.
 Tool results hold no file contents: the tools return findings, counts and states, never files.
@@ -29,6 +32,8 @@ _MIN_ENV_SECRET = 8  # shorter values ("1", "true") are settings, and masking th
 # be able to cite them.
 _IDENTITY_KEYS = frozenset({"fingerprint", "commit", "head", "hash", "prev_hash", "anchor"})
 _IDENTITY_VALUE = re.compile(r"(?:sha256:)?[0-9a-f]{7,64}")
+# `name: value`, `name=value`, `"name": "value"` inside a string
+_ASSIGNMENT = re.compile(r"([A-Za-z_][\w.-]*)[\"']?[ \t]*[:=][ \t]*[\"']?([^\s\"',;)}\]]{4,})")
 
 
 def env_secrets(env: Mapping[str, str]) -> list[str]:
@@ -48,8 +53,15 @@ class Redactor:
         leaves: list[tuple[str, str]] = []
         _collect(value, "value", leaves)
         texts = [self._mask_env(text) for _, text in leaves]
-        lines = [f"{json.dumps(label)}: {json.dumps(text)}" for (label, _), text in zip(leaves, texts, strict=True)]
-        flagged = {line: kind for line, kind in self._screen("\n".join(lines))} if lines else {}
+        lines: list[str] = []
+        owner: list[int] = []  # the leaf (1-based) each screened line stands for
+        for index, ((label, _), text) in enumerate(zip(leaves, texts, strict=True), start=1):
+            candidates = [f"{json.dumps(label)}: {json.dumps(text)}"]
+            candidates += [f'{key}: "{value}"' for key, value in _ASSIGNMENT.findall(text)]
+            lines += candidates
+            owner += [index] * len(candidates)
+        found = self._screen("\n".join(lines)) if lines else []
+        flagged = {owner[line - 1]: kind for line, kind in reversed(found)}
         replaced: list[str] = []
         for index, ((label, original), text) in enumerate(zip(leaves, texts, strict=True), start=1):
             if index in flagged and not (label in _IDENTITY_KEYS and _IDENTITY_VALUE.fullmatch(original)):
