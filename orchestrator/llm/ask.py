@@ -124,7 +124,7 @@ class AskModel:
                 why = f"the model's answer cited {', '.join(unknown[:3])}, which no tool returned"
             else:
                 report.answer = model_answer(report, text, self.settings.model)
-                info["answered_by"] = "model"
+                info.update(answered_by="model", answer=report.answer)  # JSON reports carry it here
             self.record["answer"] = text
         except ModelFailure as exc:
             why = f"the model's answer failed: {exc}"

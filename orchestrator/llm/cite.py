@@ -23,10 +23,10 @@ _EXTENSIONS = (
     "py|pyi|yaml|yml|json|jsonl|ndjson|toml|csv|parquet|md|txt|ini|cfg|conf|env|sh|sql|ipynb|lock|html|sarif|"
     "js|ts|go|tf|onnx|db|sqlite|log|xml|example|sample|template"
 )
-# Not inside a longer token (a URL, a module path, a number): the character before may not be a word
-# character, "/", ".", ":" or "-".
+# Not inside a longer token (a URL, a module path, a number, an e-mail address): the character before
+# may not be a word character, "/", ".", ":", "-" or "@".
 PATH = re.compile(
-    rf"(?<![\w/.:-])((?:[\w.-]+/)*(?:[\w-][\w.-]*\.(?:{_EXTENSIONS})|\.[A-Za-z][\w-]*(?:\.[\w-]+)*))(?::\d+)?(?![\w/])"
+    rf"(?<![\w/.:@-])((?:[\w.-]+/)*(?:[\w-][\w.-]*\.(?:{_EXTENSIONS})|\.[A-Za-z][\w-]*(?:\.[\w-]+)*))(?::\d+)?(?![\w/])"
 )
 
 

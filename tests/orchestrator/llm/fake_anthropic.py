@@ -12,8 +12,9 @@ It speaks the real protocol, as the real SDK reaches it through ANTHROPIC_BASE_U
   message_delta (stop_reason, usage), message_stop; `break_after: N` sends N events then an `error`
   event (e.g. overloaded_error) and ends the stream;
 - or an HTTP error: `status` (429, 529, 500 ...), `error` {type, message} and `headers` (retry-after).
-A reply is taken from the script only by a request that passed the checks. `{{fingerprint}}` in
-scripted text becomes the first finding fingerprint the request carried (as a model would copy it).
+A reply is taken from the script only by a request that passed the checks. In scripted text,
+`{{fingerprint}}` becomes the first finding fingerprint the request carried and `{{json:KEY}}` the
+value of KEY in the newest tool result that has one (as a model copies what it read).
 Every request is kept (headers and raw body) for the tests to inspect.
 """
 
@@ -31,6 +32,32 @@ from typing import Any
 TRANSCRIPTS = Path(__file__).with_name("transcripts")
 API_KEY = "test-key-" + "for-the-fake-server"
 _FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
+_TEMPLATE = re.compile(r"\{\{json:(\w+)\}\}")
+
+
+def _find(value: Any, key: str) -> Any:
+    if isinstance(value, dict):
+        if key in value:
+            return value[key]
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = _find(item, key)
+            if found is not None:
+                return found
+    return None
+
+
+def _lookup(messages: list[dict[str, Any]], key: str) -> str:
+    """KEY's value in the newest tool result holding it, as text."""
+    for message in reversed(messages):
+        blocks = message["content"] if isinstance(message["content"], list) else []
+        for block in blocks:
+            if block.get("type") == "tool_result":
+                found = _find(json.loads(block["content"]), key)
+                if found is not None:
+                    return found if isinstance(found, str) else json.dumps(found)
+    return f"<no {key}>"
 
 
 @dataclass
@@ -151,6 +178,7 @@ class FakeAnthropic:
             return turn
         found = _FINGERPRINT.search(json.dumps(body["messages"]))
         text = json.dumps(turn["message"]).replace("{{fingerprint}}", found.group(0) if found else "sha256:none")
+        text = _TEMPLATE.sub(lambda m: json.dumps(_lookup(body["messages"], m.group(1)))[1:-1], text)
         message = {"id": f"msg_fake_{self.served:03d}", "type": "message", "role": "assistant", "model": body["model"]}
         return {**turn, "message": {**message, **json.loads(text)}}
 

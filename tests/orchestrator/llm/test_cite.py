@@ -46,6 +46,7 @@ def repo(tmp_path: Path) -> Path:
         ("The sentinel (trading_core/risk/sentinel.py) and README.md are fine.", []),  # files of the repo
         ("Add .env to .gitignore; the catalog data/catalog is stale.", []),
         ("See https://example.com/docs/setup.md and version 1.2.3, e.g. 9.5 %.", []),  # not paths
+        ("Approved by risk@desk.example in trading_core.risk.sentinel.", []),
         ("SEC999 found a key.", ["SEC999"]),
         (f"Rotate {FP[:-8]}ffffffff now.", [f"{FP[:-8]}ffffffff"]),
         ("sha256:deadbeefdeadbeef is the one", ["sha256:deadbeefdeadbeef"]),
