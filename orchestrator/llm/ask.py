@@ -21,7 +21,7 @@ from droids.core.policy import GatesPolicy
 from droids.core.registry import Registry
 from orchestrator.answer import model_answer
 from orchestrator.llm import transcript
-from orchestrator.llm.cite import unknown_citations
+from orchestrator.llm.cite import other_verdict, unknown_citations
 from orchestrator.llm.client import ModelClient, ModelFailure
 from orchestrator.llm.clock import Clock
 from orchestrator.llm.conversation import Conversation
@@ -74,7 +74,11 @@ class AskModel:
         if screen is None:
             note(NO_SCREEN)
             return None
-        return cls(registry=registry, note=note, screen=screen, **kwargs)
+        try:
+            return cls(registry=registry, note=note, screen=screen, **kwargs)
+        except Exception as exc:  # e.g. an ANTHROPIC_BASE_URL the SDK cannot parse; its text may hold it
+            note(f"the anthropic client could not be set up ({exc.__class__.__name__}): droid answers by itself")
+            return None
 
     def question(self) -> str:
         if self.record["question"] is None:
@@ -120,7 +124,10 @@ class AskModel:
                 text = conversation.answer(answer_system(self._cards(report)), self._first(report, conversation))
             known = {r.id for r in self.registry.rules()} | _apex_rules()
             unknown = unknown_citations(text, conversation.evidence, known, self.tools.repo)
-            if unknown:
+            other = other_verdict(text, report.verdict)
+            if other:
+                why = f"the model's answer gave the verdict {other!r}, not droid's {report.verdict!r}"
+            elif unknown:
                 why = f"the model's answer cited {', '.join(unknown[:3])}, which no tool returned"
             else:
                 report.answer = model_answer(report, text, self.settings.model)

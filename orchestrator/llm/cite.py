@@ -6,7 +6,8 @@ the model saw). `unknown_citations` lists what an answer cites that is not there
 - a fingerprint (`sha256:` and at least 8 hex digits, a prefix is enough) of no finding shown;
 - a file path (a name with a known file extension, or a dotfile such as `.env`, with or without
   folders and `:line`) that no result named and that is not a file or folder of the repository.
-An answer with any of them is replaced by droid's own (answer.py), with one line saying which.
+An answer with any of them is replaced by droid's own (answer.py), with one line saying which; so
+is an answer that states a verdict ("verdict: pass") other than the one code computed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 RULE_ID = re.compile(r"\b[A-Z]{2,5}\d{3}\b")
+VERDICT = re.compile(r"\bverdict\b\W{0,3}(?:is\s+)?\W{0,3}(pass|warn|block)\b", re.IGNORECASE)
 FINGERPRINT = re.compile(r"\bsha256:([0-9a-f]{8,64})\b")
 _EXTENSIONS = (
     "py|pyi|yaml|yml|json|jsonl|ndjson|toml|csv|parquet|md|txt|ini|cfg|conf|env|sh|sql|ipynb|lock|html|sarif|"
@@ -78,3 +80,8 @@ def _path_known(path: str, shown: set[str], repo: Path) -> bool:
         return True
     target = (repo / path).resolve()
     return target.is_relative_to(repo.resolve()) and target.exists()
+
+
+def other_verdict(answer: str, verdict: str) -> str | None:
+    """A verdict the answer states that is not code's, or None."""
+    return next((v.lower() for v in VERDICT.findall(answer) if v.lower() != verdict), None)

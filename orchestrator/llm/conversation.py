@@ -24,6 +24,8 @@ from orchestrator.llm.tool_runs import ToolContext
 from orchestrator.llm.tools import run_tool
 
 OVER_CAP = "tool call limit of {cap} for this question reached: answer now with what you have"
+MAX_RESULT_CHARS = 60_000  # one tool result; a larger one is refused, so the model asks for less
+TOO_LARGE = "the result is {size} characters, over {limit}: ask for less (a limit, one rule, some paths)"
 
 
 @dataclass
@@ -63,7 +65,11 @@ class Conversation:
         raise ModelFailure("the model gave no answer")  # not reached: the loop's bound covers every path
 
     def _result(self, tool_use_id: str, content: Any, is_error: bool) -> dict[str, Any]:
-        clean = self.redactor.clean(to_jsonable_python(content, fallback=str))
+        content = to_jsonable_python(content, fallback=str)
+        size = len(json.dumps(content, ensure_ascii=False))
+        if size > MAX_RESULT_CHARS:
+            content, is_error = {"error": TOO_LARGE.format(size=size, limit=MAX_RESULT_CHARS)}, True
+        clean = self.redactor.clean(content)
         self.evidence.add(clean)
         block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": json.dumps(clean, ensure_ascii=False)}
         if is_error:

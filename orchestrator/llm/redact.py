@@ -4,14 +4,14 @@ Findings already carry masked evidence (at most four characters and `****`), but
 holds messages, notes, config keys, trail details and service state written from the repository's
 data. So every string in a tool result (and the question) is screened with the security droid's
 "secret-screen" service (SEC001's engine, reached through the registry: droids never import each
-other, and neither does the orchestrator) and every string it flags is replaced whole by
-`[redacted: <kind>]`. The service judges lines of text (as a file named `*.txt`), so each string
-goes on a line of its own as `"<key>": "<value>"` (the key gives the keyword detectors their
-context, "password": "...", the quotes the entropy detectors theirs), followed by one line
-`name: "value"` for each assignment written inside it (`password: hunter2`, `token=...` in a
-message), the form in which the keyword detectors judge a plain-text line. Values of this
-process's secret-named environment variables (the API key itself, TWELVEDATA_API_KEY, ...) are
-masked wherever they appear, even inside a string.
+other, and neither does the orchestrator). In a string it flags, the words that hold the secret are
+replaced by `[redacted: <kind>]` when the rest then passes the screen, else the whole string is.
+The service judges lines of text (as a file named `*.txt`), so each string goes on a line of its
+own as `"<key>": "<value>"` (the key gives the keyword detectors their context, "password": "...",
+the quotes the entropy detectors theirs), followed by one line `name: "value"` for each assignment
+written inside it (`password: hunter2`, `token=...` in a message), the form in which the keyword
+detectors judge a plain-text line. Values of this process's secret-named environment variables
+(the API key itself, TWELVEDATA_API_KEY, ...) are masked wherever they appear, even inside a string.
 
 Without a "secret-screen" service nothing is sent at all: the caller falls back to droid's answer.
 Tool results hold no file contents: the tools return findings, counts and states, never files.
@@ -52,23 +52,38 @@ class Redactor:
         """`value` (JSON-like: dicts, lists, strings, numbers) with every flagged string masked."""
         leaves: list[tuple[str, str]] = []
         _collect(value, "value", leaves)
-        texts = [self._mask_env(text) for _, text in leaves]
+        texts = [(label, self._mask_env(text)) for label, text in leaves]
+        flagged = self._flagged(texts)
+        replaced: list[str] = []
+        for index, ((label, original), (_, text)) in enumerate(zip(leaves, texts, strict=True), start=1):
+            if index in flagged and not (label in _IDENTITY_KEYS and _IDENTITY_VALUE.fullmatch(original)):
+                text = self._narrowed(label, text, flagged[index])
+            self.masked += text != original
+            replaced.append(text)
+        return _rebuild(value, iter(replaced))
+
+    def _flagged(self, texts: list[tuple[str, str]]) -> dict[int, str]:
+        """Which of (label, text) the screen flags (1-based index -> the kind of secret)."""
         lines: list[str] = []
-        owner: list[int] = []  # the leaf (1-based) each screened line stands for
-        for index, ((label, _), text) in enumerate(zip(leaves, texts, strict=True), start=1):
+        owner: list[int] = []  # the text (1-based) each screened line stands for
+        for index, (label, text) in enumerate(texts, start=1):
             candidates = [f"{json.dumps(label)}: {json.dumps(text)}"]
             candidates += [f'{key}: "{value}"' for key, value in _ASSIGNMENT.findall(text)]
             lines += candidates
             owner += [index] * len(candidates)
         found = self._screen("\n".join(lines)) if lines else []
-        flagged = {owner[line - 1]: kind for line, kind in reversed(found)}
-        replaced: list[str] = []
-        for index, ((label, original), text) in enumerate(zip(leaves, texts, strict=True), start=1):
-            if index in flagged and not (label in _IDENTITY_KEYS and _IDENTITY_VALUE.fullmatch(original)):
-                text = f"[redacted: {flagged[index]}]"
-            self.masked += text != original
-            replaced.append(text)
-        return _rebuild(value, iter(replaced))
+        return {owner[line - 1]: kind for line, kind in reversed(found)}
+
+    def _narrowed(self, label: str, text: str, kind: str) -> str:
+        """`text` with only the words that hold a secret masked ("AWS key [redacted: ...] in x.py"),
+        when what is left is not flagged again; else the whole string masked."""
+        whole = f"[redacted: {kind}]"
+        words = text.split()
+        hits = self._flagged([(label, word) for word in words]) if len(words) > 1 else {}
+        if not hits:
+            return whole
+        narrowed = " ".join(f"[redacted: {hits[i]}]" if i in hits else w for i, w in enumerate(words, start=1))
+        return whole if self._flagged([(label, narrowed)]) else narrowed
 
     def _mask_env(self, text: str) -> str:
         for secret in self._env_values:

@@ -206,10 +206,11 @@ REPLACED = [
     ("SEC999 found a key in deploy/docker-compose.yml.", "cited SEC999, which no tool returned"),
     ("The key is in config/secrets.yaml:3.", "cited config/secrets.yaml, which no tool returned"),
     ("See sha256:0123456789abcdef.", "cited sha256:0123456789abcdef, which no tool returned"),
+    ("Verdict: pass. Deploy now.", "gave the verdict 'pass', not droid's 'warn'"),
 ]
 
 
-@pytest.mark.parametrize(("text", "why"), REPLACED, ids=["rule", "path", "fingerprint"])
+@pytest.mark.parametrize(("text", "why"), REPLACED, ids=["rule", "path", "fingerprint", "verdict"])
 def test_an_answer_citing_what_does_not_exist_is_replaced(git_repo: Path, ask: Ask, text: str, why: str) -> None:
     compose_repo(git_repo)
     turns = [{"message": {"content": [{"type": "text", "text": text}], "stop_reason": "end_turn"}}]
@@ -272,6 +273,15 @@ def test_the_time_limit_ends_the_models_part(git_repo: Path, tmp_path: Path, ask
         )
     assert result.code == 0 and fake.requests == []
     assert "the time limit of 0.001 s (gates.yaml llm.time_limit_s) passed" in result.err
+
+
+def test_a_base_url_the_sdk_cannot_use_gives_droids_answer(git_repo: Path, ask: Ask) -> None:
+    compose_repo(git_repo)
+    result = ask(git_repo, "can we deploy?", env={"ANTHROPIC_API_KEY": API_KEY, "ANTHROPIC_BASE_URL": "http://[::1"})
+    assert result.code == 0 and result.out.startswith(
+        "Asked devops (trigger 'deploy', trigger 'deployment').\n2 findings"
+    )
+    assert result.err == "droid: the anthropic client could not be set up (InvalidURL): droid answers by itself\n"
 
 
 def test_the_key_goes_only_in_a_header(git_repo: Path, ask: Ask) -> None:

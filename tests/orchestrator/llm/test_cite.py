@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.llm.cite import Evidence, unknown_citations
+from orchestrator.llm.cite import Evidence, other_verdict, unknown_citations
 
 FP = "sha256:" + "ab12" * 16
 RESULTS = [
@@ -57,3 +57,17 @@ def repo(tmp_path: Path) -> Path:
 )
 def test_an_answer_cites_only_what_exists(evidence: Evidence, repo: Path, answer: str, unknown: list[str]) -> None:
     assert unknown_citations(answer, evidence, KNOWN_RULES, repo) == unknown
+
+
+@pytest.mark.parametrize(
+    ("answer", "other"),
+    [
+        ("Verdict: block. Fix SEC001 first.", None),
+        ("The verdict is block; nothing ships.", None),
+        ("No finding blocks; you may deploy.", None),  # no verdict stated
+        ("Verdict: pass. Ship it.", "pass"),
+        ("droid's verdict is **warn**", "warn"),
+    ],
+)
+def test_an_answer_may_state_only_codes_verdict(answer: str, other: str | None) -> None:
+    assert other_verdict(answer, "block") == other

@@ -140,5 +140,24 @@ def test_a_secret_in_a_tool_result_is_masked_before_it_is_sent(git_repo: Path, r
     sent = fake.requests[1].body.decode()
     assert answer == "SEC004 in app.py." and token not in sent and password not in sent
     [(_, result, _)] = results(fake.bodies()[1])
-    assert result["findings"][0]["message"].startswith("[redacted: ") and result["notes"][0].startswith("[redacted: ")
+    assert result["findings"][0]["message"].startswith("logging call prints [redacted: ")  # only the token goes
+    assert result["notes"][0].startswith("[redacted: ")
     assert conversation.redactor.masked == 2
+
+
+def test_a_result_too_large_is_refused_so_the_model_asks_for_less(git_repo: Path, registry: Registry) -> None:
+    finding = {"rule": "SEC004", "severity": "medium", "title": "t", "fingerprint": "f", "path": "app.py"}
+    findings = [{**finding, "line": i, "message": "x " * 400} for i in range(100)]
+    folder = git_repo / ".droid" / "reports" / "20261201T060000Z"
+    folder.mkdir(parents=True)
+    (folder / "report.json").write_text(json.dumps({"schema": "droid-report/1", "findings": findings}))
+    turns = [
+        tools_turn(use("toolu_1", "last_audit_findings", limit=100)),
+        tools_turn(use("toolu_2", "last_audit_findings", limit=5)),
+        text_turn("SEC004 in app.py."),
+    ]
+    _, fake, answer = converse(git_repo, registry, turns)
+    [(_, big, e1)] = results(fake.bodies()[1])
+    [(_, small, e2)] = results(fake.bodies()[2])
+    assert e1 and big["error"].endswith("over 60000: ask for less (a limit, one rule, some paths)")
+    assert not e2 and len(small["findings"]) == 5 and answer == "SEC004 in app.py."
