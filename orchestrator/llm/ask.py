@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from droids.core.card import DroidCard
+from droids.core.checks import write_traceback
 from droids.core.models import RunReport
 from droids.core.policy import GatesPolicy
 from droids.core.registry import Registry
@@ -104,9 +105,13 @@ class AskModel:
             self.note(f"the model could not choose droids: {exc}")
             return self._routed
         except Exception as exc:
-            self.note(f"the model could not choose droids: internal error: {exc.__class__.__name__}: {exc}")
+            log = write_traceback(self.tools.state_dir, "ask-route")
+            self.note(
+                f"the model could not choose droids: internal error: {exc.__class__.__name__} (traceback in {log})"
+            )
             return self._routed
-        chosen = next((u["input"].get("droids") for u in turn.tool_uses() if u["name"] == ROUTE_TOOL), None)
+        picked = [u["input"] for u in turn.tool_uses() if u["name"] == ROUTE_TOOL and isinstance(u["input"], dict)]
+        chosen = picked[0].get("droids") if picked else None
         self._routed = [n for n in chosen if isinstance(n, str)] if isinstance(chosen, list) else []
         self.record["routing"]["chose"] = self._routed
         if not any(name in self.registry.names() for name in self._routed):
@@ -119,7 +124,7 @@ class AskModel:
         conversation: Conversation | None = None
         why = None
         try:
-            conversation = self._conversation(report)
+            conversation = self._conversation()
             with self.clock.running():
                 text = conversation.answer(answer_system(self._cards(report)), self._first(report, conversation))
             known = {r.id for r in self.registry.rules()} | _apex_rules()
@@ -136,8 +141,6 @@ class AskModel:
         except ModelFailure as exc:
             why = f"the model's answer failed: {exc}"
         except Exception as exc:
-            from droids.core.checks import write_traceback
-
             log = write_traceback(self.tools.state_dir, "ask-model")
             why = f"the model's answer failed: internal error: {exc.__class__.__name__}: {exc} (traceback in {log})"
         if why:
@@ -157,7 +160,7 @@ class AskModel:
         self.record["cards"] = [c.name for c in cards]
         return cards
 
-    def _conversation(self, report: RunReport) -> Conversation:
+    def _conversation(self) -> Conversation:
         return Conversation(
             client=self.client,
             redactor=self.redactor,

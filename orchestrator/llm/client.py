@@ -53,7 +53,7 @@ def _blocks(content: Sequence[Any]) -> list[dict[str, Any]]:
         if block.type == "text":
             out.append({"type": "text", "text": block.text})
         elif block.type == "tool_use":
-            out.append({"type": "tool_use", "id": block.id, "name": block.name, "input": dict(block.input or {})})
+            out.append({"type": "tool_use", "id": block.id, "name": block.name, "input": block.input})
     return out
 
 
