@@ -1,8 +1,13 @@
-"""The chat-style answer to `droid ask`: written by code from the findings, never by a model.
+"""The chat-style answer to `droid ask`: written by code from the findings (`compose_answer`).
 
 It says which droids looked and why, what each droid answered, the verdict and the most severe
 findings with where they are, so a one-line question gets a short, exact answer; the report below
 it carries each finding's evidence and fix.
+
+With ANTHROPIC_API_KEY set, a model may write the text in between instead (orchestrator/llm):
+`model_answer` frames it with the same routing lines and the verdict as code computed it, so the
+model never has the last word on the verdict. An answer that fails or cites what no tool returned
+is never shown: `compose_answer`'s stays.
 """
 
 from __future__ import annotations
@@ -34,4 +39,15 @@ def compose_answer(report: RunReport) -> str:
         if len(active) > _SHOWN:
             lines.append(f"- and {len(active) - _SHOWN} more (see the full report)")
     lines.append(f"Verdict: {report.verdict}" + (" (where and how to fix: below)." if active else "."))
+    return "\n".join(lines)
+
+
+def model_answer(report: RunReport, text: str, model: str) -> str:
+    """The model's text between droid's routing lines and droid's verdict line."""
+    lines = [f"Asked {d.droid} ({', '.join(d.reasons)})." for d in report.routing]
+    lines += ["", text.strip(), ""]
+    lines.append(
+        f"Verdict: {report.verdict} (computed by droid from the findings; the text above was written by {model}"
+        " from droid's tools)."
+    )
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from droids.core.protocol import DroidContext
 from droids.core.registry import Registry
 from orchestrator.graph import run_task
 from orchestrator.resolve import load_baseline
+from orchestrator.routing import RoutingFallback
 
 
 def execute(
@@ -25,14 +26,16 @@ def execute(
     only: str | None = None,
     record: bool = False,
     progress: ProgressSink = silent,
+    fallback: RoutingFallback | None = None,
 ) -> RunReport:
     """Run `task`; with `record`, append the verdict to the audit trail (never on bad input).
-    `progress` hears which droid runs which check and how far it is (the live display)."""
+    `progress` hears which droid runs which check and how far it is (the live display); `fallback`
+    routes a question no trigger matched (graph.route_task)."""
     _validate_policies(task, registry)
     baseline = load_baseline(task.repo / gates.baseline)
     ctx = DroidContext(state_dir=state_dir, progress=progress)
     try:
-        report = run_task(task, registry, gates, ctx, baseline, only=only)
+        report = run_task(task, registry, gates, ctx, baseline, only=only, fallback=fallback)
     finally:
         ctx.close()
     bad = [d for d in report.droids if d.bad_input]

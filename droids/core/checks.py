@@ -4,9 +4,9 @@ A check is a module (or object) with `RULES` (the rule specs it reports), `appli
 run for this mode, profile and set of changed files?) and `run(task, ctx) -> CheckOutcome`.
 Optionally:
 - `INTENT`: words and phrases a question names when it is about this check ("leak", "history",
-  "on tick"). A question (`droid ask`) runs only the checks whose intent it names; one that names
-  none runs every check that `ASK_BY_DEFAULT` (True unless the check says otherwise: history scans,
-  simulations and profiles are run only when asked for).
+  "on tick"). A question (`droid ask`) runs only the checks whose intent or one of whose rule ids
+  ("SEC004") it names; one that names none runs every check that `ASK_BY_DEFAULT` (True unless the
+  check says otherwise: history scans, simulations and profiles are run only when asked for).
 - `needs(task) -> str | None`: why the check cannot apply to this repository at all ("no trading
   core configured"), or None. Such a check is skipped and listed under the report's
   `metrics["not_applicable"]`; the orchestrator says it once per run for every droid.
@@ -75,7 +75,7 @@ def selected(checks: Sequence[Check], task: Task) -> list[Check]:
     if task.mode != "ask":
         return applicable
     said = words.request_words(task.request)
-    asked = [c for c in applicable if words.hits(said, getattr(c, "INTENT", ()))]
+    asked = [c for c in applicable if words.hits(said, (*getattr(c, "INTENT", ()), *(r.id for r in c.RULES)))]
     return asked or [c for c in applicable if getattr(c, "ASK_BY_DEFAULT", True)]
 
 

@@ -2,6 +2,7 @@
 
 A profile is where a run happens (`pre-commit`, `ci`, `audit`, `ask`, `run`). Its `block_at` is the
 lowest severity that blocks, `warn_at` the lowest that warns; `time_limit_s` bounds each droid.
+`llm` (optional) holds the settings of the language model that may write `droid ask`'s answer.
 """
 
 from __future__ import annotations
@@ -47,6 +48,22 @@ class Suppression(PolicyModel):
     expires: date | None = None
 
 
+class LlmSettings(PolicyModel):
+    """`llm:` in gates.yaml: the model that writes `droid ask`'s answer when ANTHROPIC_API_KEY is set
+    (orchestrator/llm). It never decides a verdict; every key has a default.
+
+    `time_limit_s` bounds the model's part of one question (its calls, and the tools it runs);
+    `max_tool_calls` caps the tools it may call for one question; `max_retries` the retries of one
+    model call after a 429, a 529 or an overloaded stream; `stream` picks server-sent events."""
+
+    model: str = Field(default="claude-sonnet-4-6", min_length=1)
+    max_tokens: int = Field(default=2048, ge=64, le=64_000)
+    time_limit_s: float = Field(default=120.0, gt=0, le=3600)
+    max_tool_calls: int = Field(default=12, ge=0, le=100)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    stream: bool = True
+
+
 class GatesPolicy(PolicyModel):
     """`judge`: in a gate, "changed-lines" (default) lets only findings on lines the change added or
     modified count, and findings about a file as a whole; "whole-files" judges every line of every
@@ -59,6 +76,7 @@ class GatesPolicy(PolicyModel):
     precedence: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     baseline: str = "droid-baseline.json"
+    llm: LlmSettings = Field(default_factory=LlmSettings)
 
     @field_validator("profiles")
     @classmethod

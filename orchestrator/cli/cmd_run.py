@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,6 +14,7 @@ from orchestrator.errors import OrchestratorError
 
 if TYPE_CHECKING:
     from droids.core.models import RunReport, Task
+    from orchestrator.routing import RoutingFallback
 
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="Output format (overrides the global one).")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")]
@@ -23,8 +25,16 @@ AUDIT_FILES = {"report.json": "json", "report.md": "markdown", "report.sarif": "
 
 
 def _finish(
-    session: Session, task: Task, *, only: str | None = None, record: bool = False, no_exec: bool = False
+    session: Session,
+    task: Task,
+    *,
+    only: str | None = None,
+    record: bool = False,
+    no_exec: bool = False,
+    fallback: RoutingFallback | None = None,
+    answer: Callable[[RunReport], None] | None = None,
 ) -> RunReport:
+    """Run the task, let `answer` (the optional model) rewrite the answer, render, report failures."""
     from orchestrator.execute import execute
 
     if no_exec or not session.gates.execute_repository_code:
@@ -32,11 +42,14 @@ def _finish(
     from orchestrator.progress_display import LiveProgress, wanted
 
     registry, gates = session.registry, session.gates
+    run = {"only": only, "record": record, "fallback": fallback}
     if wanted(session.quiet):
         with LiveProgress() as live:
-            report = execute(task, registry, gates, session.state_dir, only=only, record=record, progress=live.update)
+            report = execute(task, registry, gates, session.state_dir, progress=live.update, **run)
     else:
-        report = execute(task, registry, gates, session.state_dir, only=only, record=record)
+        report = execute(task, registry, gates, session.state_dir, **run)
+    if answer is not None:
+        answer(report)
     session.emit(session.render(report))
     for d in report.failed_droids():
         session.note(f"{d.name}: {d.status}: {d.error}")
@@ -152,8 +165,11 @@ def ask(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """Ask the droids a question; it is routed by trigger words and @droid mentions."""
+    """Ask the droids a question; it is routed by trigger words and @droid mentions. With
+    ANTHROPIC_API_KEY set, a model chooses droids when nothing matched and writes the answer from
+    droid's tools; the verdict and the exit code stay computed by code (docs/ask.md)."""
     from orchestrator.graph import route_task
+    from orchestrator.llm import key_set
     from orchestrator.routing import suggest, unknown_mentions
     from orchestrator.targets import simple_task
 
@@ -164,9 +180,29 @@ def ask(
         hint = suggest(unknown[0], cards)
         raise OrchestratorError(f"@{unknown[0]}: no such droid" + (f"; did you mean @{hint}?" if hint else ""))
     task = simple_task("ask", session.repo, session.policies, request=request, paths=paths or [], cwd=session.cwd)
-    if not route_task(task, session.registry):
+    model = _model(session, request) if key_set() else None
+    fallback = model.route if model is not None else None
+    if not route_task(task, session.registry, fallback=fallback):
         raise OrchestratorError(_no_match(request, cards))
-    raise typer.Exit(_code(_finish(session, task, no_exec=no_exec)))
+    report = _finish(
+        session, task, no_exec=no_exec, fallback=fallback, answer=model.answer if model is not None else None
+    )
+    raise typer.Exit(_code(report))
+
+
+def _model(session: Session, request: str):
+    """The model's part of this question, or None (said on stderr) when it cannot be used."""
+    from orchestrator.llm.ask import AskModel
+
+    return AskModel.start(
+        repo=session.repo,
+        policies=session.policies,
+        state_dir=session.state_dir,
+        registry=session.registry,
+        gates=session.gates,
+        question=request,
+        note=session.note,
+    )
 
 
 def _no_match(request: str, cards: list) -> str:

@@ -91,3 +91,20 @@ def test_a_recorded_run_fails_closed_on_a_trail_whose_anchored_entry_is_gone(git
         execute(_task(git_repo, ()), registry, GATES, git_repo / ".droid", record=True)
     with open_store(git_repo) as store:
         assert store.verify().count == 1
+
+
+def test_a_routing_fallback_reaches_the_graph(git_repo: Path) -> None:
+    """A question no trigger matches runs the droids the fallback names (registered ones only)."""
+    registry = _registry(git_repo, blocking=True)
+    task = Task(
+        mode="ask",
+        profile="ask",
+        request="what changed in risk params?",
+        repo=git_repo,
+        policies=REPO_ROOT / "policies",
+        targets=Targets(kind="paths", paths=("a.yaml",)),
+    )
+    report = execute(task, registry, GATES, git_repo / ".droid", fallback=lambda request, cards: ["finder", "nobody"])
+    assert [(d.droid, d.reasons) for d in report.routing] == [("finder", ("fallback: no trigger matched",))]
+    assert [f.rule for f in report.findings] == ["TST002"] and report.verdict == "block"
+    assert execute(task, registry, GATES, git_repo / ".droid").routing == []

@@ -118,6 +118,9 @@ SAST = check("SEC010", intent=("bandit", "injection"))
         ("ask", "which commit leaked a key?", ["SEC001", "SEC002"]),
         ("ask", "any SQL injection?", ["SEC010"]),
         ("ask", "@security-compliance have a look", ["SEC001", "SEC010"]),  # no intent named: the defaults
+        ("ask", "run SEC002 on the repository", ["SEC002"]),  # a rule id names its check
+        ("ask", "sec010 and SEC001 please", ["SEC001", "SEC010"]),
+        ("ask", "SEC0010", ["SEC001", "SEC010"]),  # not a rule id: the defaults
         ("audit", "", ["SEC001", "SEC002", "SEC010"]),  # intent narrows questions only
     ],
 )

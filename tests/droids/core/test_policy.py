@@ -38,6 +38,8 @@ def test_shipped_gates_policy_loads() -> None:
             "baseline: [unclosed",
             r"gates.yaml:\d+: malformed YAML",
         ),
+        ("max_tool_calls: 12", "max_tool_calls: -1", r"gates.yaml:\d+: llm.max_tool_calls: Input should be"),
+        ("  stream: true", "  stream: true\n  temperature: 2", r"gates.yaml:\d+: llm.temperature: Extra inputs"),
         (
             "  - rule: SEC004\n",
             "  - {rule: SEC001, paths: [a]}\n  - rule: SEC004\n",
@@ -58,6 +60,17 @@ def test_malformed_gates_policy_names_file_line_and_key(tmp_path: Path, old: str
 def test_a_repository_without_gates_yaml_gets_the_built_in_one(tmp_path: Path) -> None:
     gates = load_gates(tmp_path)
     assert gates.suppressions == () and gates.profiles["pre-commit"].block_at == "high"
+    assert gates.llm.max_tool_calls == 12 and gates.llm.stream  # no llm: section: the defaults
+
+
+def test_the_llm_section_is_optional_key_by_key(tmp_path: Path) -> None:
+    shutil.copytree(REPO_ROOT / "policies", tmp_path / "policies")
+    path = tmp_path / "policies" / "gates.yaml"
+    text = path.read_text()
+    path.write_text(text[: text.index("llm:")] + "llm:\n  model: claude-haiku-4-5\n")
+    gates = load_gates(tmp_path / "policies")
+    assert gates.llm.model == "claude-haiku-4-5" and gates.llm.time_limit_s == 120.0
+    assert load_gates(REPO_ROOT / "policies").llm.time_limit_s == 90
 
 
 def test_a_broken_gates_yaml_is_never_replaced_by_the_built_in(tmp_path: Path) -> None:
