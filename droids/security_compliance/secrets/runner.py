@@ -189,5 +189,12 @@ def shared_engine() -> SecretEngine:
 
 def secret_kinds(text: str) -> list[tuple[int, str]]:
     """The "secret-screen" service (droids call it through the registry): (1-based line, kind) of
-    each secret SEC001's engine finds in `text`. Used to refuse text bound for the audit trail."""
-    return [(hit.line, hit.secret_type) for hit in scan_content("screened.txt", text.encode()).hits]
+    each secret SEC001's engine finds in `text`, one per secret, named after its most specific type
+    as SEC001 names its finding (a quoted GitHub token is "GitHub Access Token", not also "Base64
+    High Entropy String"). Used to refuse text bound for the audit trail or a model's prompt."""
+    from droids.security_compliance.secrets.sec001_hardcoded_secret import naming_order
+
+    by_value: dict[tuple[int, str], list[str]] = {}
+    for hit in scan_content("screened.txt", text.encode()).hits:
+        by_value.setdefault((hit.line, hit.group), []).append(hit.secret_type)
+    return [(line, min(types, key=naming_order)) for (line, _), types in sorted(by_value.items())]

@@ -195,7 +195,7 @@ def findings_for(
     seen: Counter[str] = Counter()
     findings = []
     for (line, group), hits in sorted(by_value.items()):
-        types = sorted({h.secret_type for h in hits}, key=_naming_order)
+        types = sorted({h.secret_type for h in hits}, key=naming_order)
         seen[group] += 1
         keyed = key.keyed(group)
         occurrence = keyed if seen[group] == 1 else f"{keyed}#{seen[group]}"
@@ -232,7 +232,7 @@ def findings_for(
     return findings
 
 
-def _naming_order(secret_type: str) -> tuple[bool, bool, int, bool, str]:
+def naming_order(secret_type: str) -> tuple[bool, bool, int, bool, str]:
     """The repository's own gitleaks rules first, then specific before generic, more severe first,
     SEC001's own before detect-secrets' at a tie."""
     own = severity.base_type(secret_type) in FIELD_TYPES

@@ -83,9 +83,8 @@ def test_run_droid_with_the_question_and_a_baseline_applied(tools: ToolContext) 
     git(tools.repo, "add", "settings.py")  # a question over the whole tree reads tracked files
     first, _ = call(tools, "run_droid", droid="security-compliance")
     fingerprints = [f["fingerprint"] for f in first["findings"]]
-    (tools.repo / ".droid").mkdir(exist_ok=True)
     baseline = {"schema": "droid-baseline/1", "fingerprints": fingerprints}
-    (tools.repo / ".droid" / "baseline.json").write_text(json.dumps(baseline))
+    (tools.repo / "droid-baseline.json").write_text(json.dumps(baseline))
     again, error = call(tools, "run_droid", droid="security-compliance")
     assert not error and first["verdict"] == "block" and again["verdict"] == "pass"
     assert again["findings_active"] == 0 and {f["suppression"] for f in again["findings"]} == {"baseline"}
