@@ -38,6 +38,13 @@ class DroidChange:
     def compared(self) -> bool:
         return not self.note.startswith("not compared")
 
+    def shown(self) -> tuple[str, str]:
+        """The new and fixed counts as the report prints them: "+2" and "-1", a plain "0" for none
+        (not "-0"), "n/a" for a droid not compared (its note says why)."""
+        if not self.compared:
+            return "n/a", "n/a"
+        return (f"+{self.new_count}" if self.new_count else "0", f"-{self.fixed_count}" if self.fixed_count else "0")
+
 
 @dataclass
 class Changes:

@@ -46,7 +46,7 @@ def _since(m: MorningReport) -> list[str]:
     lines = [f"### Since the previous audit ({c.previous_at}, {how}): +{c.new_total} new, -{c.fixed_total} fixed", ""]
     lines += ["| droid | open now | new | fixed | note |", "|---|---:|---:|---:|---|"]
     for d in c.droids:
-        new, fixed = (f"+{d.new_count}", f"-{d.fixed_count}") if d.compared else ("-", "-")
+        new, fixed = d.shown()
         lines.append(f"| {escape(d.droid)} | {d.open_now} | {new} | {fixed} | {escape(d.note) or '-'} |")
     lines.append("")
     if c.exact:

@@ -97,11 +97,7 @@ def _since(m: MorningReport) -> str:
     entry = f", audit-trail entry {c.previous_seq}" if c.previous_seq is not None else ""
     parts = [head, f"<p>Compared with the audit of {escape(c.previous_at)}{entry}, {how}: "
              f"<b>{c.new_total} new</b>, <b>{c.fixed_total} fixed</b>.</p>"]  # fmt: skip
-    rows = tuple(
-        (d.droid, str(d.open_now), f"+{d.new_count}" if d.compared else "-", f"-{d.fixed_count}" if d.compared else "-",
-         d.note or "")
-        for d in c.droids
-    )  # fmt: skip
+    rows = tuple((d.droid, str(d.open_now), *d.shown(), d.note or "") for d in c.droids)
     parts.append(_table(Table(("droid", "open now", "new", "fixed", "note"), rows)))
     moved = [d for d in c.droids if d.compared and (d.new_count or d.fixed_count)]
     if moved:

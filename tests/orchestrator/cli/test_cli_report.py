@@ -39,7 +39,7 @@ def test_the_page_and_the_summary_from_stored_results(repo: Path, tmp_path: Path
     md = (tmp_path / "out" / "report.md").read_text()
     assert "<script" not in page and "<link" not in page and "Since the previous audit" in page
     assert "### Since the previous audit (2026-03-09T06:30:00Z, by fingerprint): +1 new, -1 fixed" in md
-    assert "| security-compliance | 1 | +0 | -1 | - |" in md and "| data-pipeline | 1 | +1 | -0 | - |" in md
+    assert "| security-compliance | 1 | 0 | -1 | - |" in md and "| data-pipeline | 1 | +1 | 0 | - |" in md
     assert done.stdout == md + "\n" or done.stdout == md  # the summary on stdout too
     assert summary.read_text() == "earlier step\n" + md + "\n"  # appended, never overwritten
     assert f"morning report written to {tmp_path / 'out' / 'report.html'}" in done.stderr

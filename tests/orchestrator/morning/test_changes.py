@@ -72,3 +72,12 @@ def test_by_the_trails_rule_counts() -> None:
     got = {d.droid: (d.open_now, d.new_count, d.fixed_count) for d in changes.droids}
     assert got == {"security-compliance": (1, 0, 1), "data-pipeline": (2, 1, 0)}
     assert not changes.exact and (changes.new_total, changes.fixed_total, changes.previous_seq) == (1, 1, 7)
+
+
+@pytest.mark.parametrize(("now", "after", "shown"), [
+    ("ok", [SAST, GAP], {"security-compliance": ("0", "-1"), "data-pipeline": ("+1", "0")}),
+    ("error", [SAST], {"security-compliance": ("0", "-1"), "data-pipeline": ("n/a", "n/a")}),
+])  # fmt: skip
+def test_counts_as_printed_zero_is_plain_and_not_compared_is_na(now: str, after, shown) -> None:
+    changes = by_fingerprint(_audit(after, {"security-compliance": "ok", "data-pipeline": now}), _audit([KEY, SAST]))
+    assert {d.droid: d.shown() for d in changes.droids} == shown
