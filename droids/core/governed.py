@@ -5,7 +5,8 @@ profiling replay). They run it in child processes that import droid from where i
 `trading_core` from the repository's configured core folder (droids.core.settings.governed_core),
 and nothing else from the repository: the child's path holds one folder with one entry, a
 `trading_core` link to the core folder, and the child is started with `-P` so that its working
-directory is not on its path. A repository's own `droids/`, `orchestrator/` or `sitecustomize.py`
+directory is not on its path, through droids.core.governed_child, which pins every `trading_core`
+module to that folder. A repository's own `droids/`, `orchestrator/` or `sitecustomize.py`
 is never imported that way.
 """
 
@@ -50,11 +51,22 @@ def core_import_dir(repo: Path, core: str, work_dir: Path) -> Path:
 def child_env(core_dir: Path | None) -> dict[str, str]:
     """The environment of a child that runs the governed core: droid's own import path (where the
     parent found droid), with the governed core's folder first; the repository itself is not on it."""
+    from droids.core.governed_child import ENV
+
     own = [p for p in sys.path if p and Path(p).resolve() != Path.cwd().resolve()]
     path = [str(core_dir)] if core_dir is not None else []
+    env = {k: v for k, v in os.environ.items() if k != ENV}
     return {
-        **os.environ,
+        **env,
+        **({ENV: str(core_dir)} if core_dir is not None else {}),
         "PYTHONPATH": os.pathsep.join(path + own),
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONSAFEPATH": "1",  # as -P: the working directory and script folder stay off the path
     }
+
+
+def child_command(module: str, *args: str) -> list[str]:
+    """`python -P -m module args` for a child that runs the governed core, started through
+    droids.core.governed_child so that with `child_env(core_dir)` every `trading_core` module comes
+    from the governed folder (never droid's bundled copy filling a gap)."""
+    return [sys.executable, "-P", "-m", "droids.core.governed_child", module, *args]

@@ -320,14 +320,17 @@ class AuditStore(ABC):
 
 
 def open_store(repo: Path, url: str | None = None, *, create: bool = True) -> AuditStore:
-    """The trail for `repo`: `url` (default $DROID_AUDIT_URL) or else `<repo>/.droid/audit.db`;
-    keyed with $DROID_AUDIT_KEY when it is set."""
+    """The trail for `repo`: `url` (default $DROID_AUDIT_URL) or else `audit.db` in droid's state
+    folder for it (`<repo>/.droid`, or the user's state folder when the repository commits or links
+    its `.droid`: a trail the audited repository supplies is not droid's); keyed with
+    $DROID_AUDIT_KEY when it is set."""
     url = os.environ.get("DROID_AUDIT_URL", "") if url is None else url
     key = audit_key()
     if not url:
         from droids.core.audit.sqlite_store import SQLiteAuditStore  # here: it imports this module
+        from droids.core.settings import state_dir
 
-        return SQLiteAuditStore(repo / ".droid" / "audit.db", create=create, key=key)
+        return SQLiteAuditStore(state_dir(repo)[0] / "audit.db", create=create, key=key)
     scheme = url.split(":", 1)[0] if "://" in url else ""  # never echo the rest: it may carry a password
     if scheme in ("postgresql", "postgres"):
         from droids.core.audit.postgres_store import PostgresAuditStore  # psycopg only when asked

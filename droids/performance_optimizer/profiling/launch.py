@@ -10,7 +10,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +31,9 @@ class ReplayFailure:
 def replay_command(
     policies: Path, mode: str, ticks: int, *, warmup: int, out: Path | None, checkpoints: int = 10
 ) -> list[str]:
-    cmd = [
-        sys.executable,
-        "-P",
-        "-m",
+    from droids.core.governed import child_command
+
+    cmd = child_command(
         MODULE,
         "--policies",
         str(policies),
@@ -43,7 +41,7 @@ def replay_command(
         str(ticks),
         "--warmup",
         str(warmup),
-    ]
+    )
     cmd += ["--mode", mode, "--checkpoints", str(checkpoints)]
     return cmd + (["--out", str(out)] if out is not None else [])
 

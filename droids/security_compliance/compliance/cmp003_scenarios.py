@@ -5,7 +5,9 @@ week, a late crash every day, a runaway winning day, a feed full of bad ticks, a
 seeded days each; and a two-day smoke run) runs through the bundled simulator, engine, SENTINEL
 and Apex guard, under the policies of the change. Each journal is re-read and checked by the Apex
 rule engine; every rule violation (APX001..APX011) in any scenario is a finding, blocking in every
-gate: critical where the Apex rule is critical, high otherwise. A scenario may exempt a rule that
+gate: critical where the Apex rule is critical, high otherwise. A scenario whose simulation raises
+(the governed core lacks a module, or throws) or writes no journal is a high finding too: nothing
+was checked, so the gate fails closed (and the result is not cached). A scenario may exempt a rule that
 its setup breaks by arithmetic rather than by engine behaviour (the table says which and why).
 
 What it runs: the `trading_core` package of the running Python (for this repository, installed in
@@ -104,7 +106,8 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
     for s in chosen:
         result = fresh.get(s.name) or cached[s.name]
         assert result is not None  # every scenario without a cached result was just run
-        cache.put(keys[s.name], result)
+        if "crashed" not in result:
+            cache.put(keys[s.name], result)
         results.append({**result, "cached": s.name not in fresh})
     cache.save()
     notes = [f"CMP003: {len(fresh)} scenario(s) simulated, {len(chosen) - len(fresh)} from cache"]
@@ -179,13 +182,18 @@ def _findings(task: Task, result: dict[str, Any]) -> list[Finding]:
             )
         )
     if not result.get("checked", True):
+        why = (
+            f"the simulation of the trading core raised ({result['crashed']})"
+            if result.get("crashed")
+            else "the simulation wrote no journal"
+        )
         out.append(
             Finding(
                 rule=CMP003.id,
                 droid=DROID,
                 severity=Severity.HIGH,
                 title=CMP003.title,
-                message=f"scenario {result['scenario']}: the simulation wrote no journal, nothing could be checked",
+                message=f"scenario {result['scenario']}: {why}, nothing could be checked",
                 path=path,
                 fingerprint=fingerprint(CMP003.id, f"scenario:{result['scenario']}", "no journal"),
                 fix=FIX,

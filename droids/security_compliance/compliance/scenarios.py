@@ -156,10 +156,10 @@ def run_all(
 
 
 def _run_in_worker(scenario: Scenario, policies: Path, out_dir: Path, core_dir: Path | None) -> dict[str, Any]:
-    from droids.core.governed import child_env
+    from droids.core.governed import child_command, child_env
 
     request = json.dumps({"scenario": asdict(scenario), "policies": str(policies), "out_dir": str(out_dir)})
-    command = [sys.executable, "-P", "-m", __name__]
+    command = child_command(__name__)
     proc = subprocess.run(
         command, input=request, capture_output=True, text=True, check=False, env=child_env(core_dir), cwd=out_dir.parent
     )
@@ -168,7 +168,28 @@ def _run_in_worker(scenario: Scenario, policies: Path, out_dir: Path, core_dir: 
     last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
     if proc.returncode == _BAD_INPUT:
         raise TradingCoreError(last)
-    raise RuntimeError(f"scenario {scenario.name}: simulator worker failed (exit {proc.returncode}): {last}")
+    return crashed(scenario, out_dir, f"exit {proc.returncode}: {last[:400]}")
+
+
+def crashed(scenario: Scenario, out_dir: Path, detail: str) -> dict[str, Any]:
+    """The result of a scenario whose simulation raised: nothing checked, so not passed (a gate fails
+    closed on code it could not run). Never cached: the next run tries again."""
+    return {
+        "scenario": scenario.name,
+        "seed": scenario.seed,
+        "days": scenario.days,
+        "passed": False,
+        "violations": [],
+        "exempt": [],
+        "checked": False,
+        "crashed": detail,
+        "ruleset": None,
+        "account": None,
+        "trades": 0,
+        "journal": str(out_dir / "journal.csv"),
+        "journal_sha256": None,
+        "about": scenario.about,
+    }
 
 
 def _worker_main() -> int:

@@ -232,7 +232,7 @@ def test_a_server_killed_mid_request_still_gives_the_right_answer(repo: Path) ->
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 1 and "SEC001" in out and key not in out + err
     assert "droid: the warm gate server failed (" in err and "; gating in this process" in err
-    assert normalized(out) == normalized(in_process(repo).out)
+    assert normalized(out) == normalized(in_process(repo, "-v").out)
 
 
 def test_a_client_that_hangs_up_mid_run_ends_the_run_and_the_server(repo: Path) -> None:

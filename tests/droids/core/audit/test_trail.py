@@ -572,3 +572,25 @@ def test_a_missing_driver_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` now raises ImportError
     with pytest.raises(DroidError, match=r"^DROID_AUDIT_URL \(postgresql\): the PostgreSQL driver is not installed"):
         open_store(tmp_path, f"postgresql://auditor:{PASSWORD}@{UNREACHABLE}/droid")
+
+
+@pytest.mark.parametrize("how", ["committed", "symlinked"])
+def test_a_dot_droid_the_repository_supplies_never_holds_the_trail(git_repo: Path, tmp_path: Path, how: str) -> None:
+    """A trail the audited repository commits (or links to) could be forged to taste before droid
+    first appends to it: the local trail lives in the user's state folder instead."""
+    from droids.core.settings import outside_state_dir
+
+    if how == "committed":
+        (git_repo / ".droid").mkdir()
+        (git_repo / ".droid" / "audit.db").write_bytes(b"planted")
+        subprocess.run(["git", "-C", str(git_repo), "add", "-f", ".droid"], check=True)
+    else:
+        (tmp_path / "elsewhere").mkdir()
+        (git_repo / ".droid").symlink_to(tmp_path / "elsewhere")
+    with open_store(git_repo) as store:
+        store.append(kind="gate", profile="ci", verdict="pass", counts={}, who="git:a@example.com", head=None)
+        assert store.location == str(outside_state_dir(git_repo) / "audit.db")
+    assert (outside_state_dir(git_repo) / "audit.db").is_file()
+    assert not (tmp_path / "elsewhere" / "audit.db").exists()
+    if how == "committed":
+        assert (git_repo / ".droid" / "audit.db").read_bytes() == b"planted"

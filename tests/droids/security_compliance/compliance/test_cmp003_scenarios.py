@@ -178,3 +178,24 @@ def test_the_repositorys_own_core_runs_and_nothing_else_of_the_repository(
     outcome = run(cmp003, base_task(repo))
     assert any("ran the repository's trading core (trading_core/)" in n for n in outcome.notes), outcome.notes
     assert sorted(p.name for p in marker.iterdir()) == ["core"]
+
+
+def test_a_core_the_simulator_cannot_run_is_a_blocking_finding_not_a_pass(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A governed core that lacks a module the simulator needs is never filled in from droid's own
+    bundled copy: the scenario is a high finding (nothing checked), and is not cached."""
+    repo = sim_repo(git_repo)
+    monkeypatch.setattr(suite, "SCENARIOS", (ONE_DAY,))
+    shutil.rmtree(repo / "trading_core" / "sim")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a core without its simulator")
+    for _ in range(2):  # the second run simulates again: a crash is not a result to keep
+        outcome = run(cmp003, base_task(repo))
+        assert outcome.notes[0] == "CMP003: 1 scenario(s) simulated, 0 from cache"
+        (finding,) = outcome.findings
+        assert finding.severity is Severity.HIGH
+        assert finding.message.startswith("scenario one-day: the simulation of the trading core raised (exit 1: ")
+        assert "No module named 'trading_core.sim' in the governed trading core" in finding.message
+    results = json.loads((repo / ".droid" / "compliance" / "scenarios.json").read_text())
+    assert [(r["scenario"], r["passed"], r["checked"]) for r in results] == [("one-day", False, False)]
