@@ -102,7 +102,7 @@ def _lines(ax: Any, chart: LineChart) -> None:
     if on_time_axis:
         import matplotlib.dates as mdates
 
-        locator = mdates.AutoDateLocator(maxticks=8)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # minticks 5 warns on a day-long span
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     else:

@@ -51,3 +51,17 @@ def test_the_same_chart_gives_the_same_bytes() -> None:
 @pytest.mark.parametrize(("us", "text"), [(30.0, "30 us"), (5000.0, "5 ms"), (1_200_000.0, "1.2 s")])
 def test_microsecond_labels(us: float, text: str) -> None:
     assert microseconds(us) == text
+
+
+@pytest.mark.parametrize("seconds", [60, 240, 270, 3600, 14_400, 86_400, 86_400 * 40])
+def test_a_time_axis_of_any_span_draws_without_a_warning(seconds: int) -> None:
+    """matplotlib's date locator warns on stderr when it finds no tick interval for a span (four
+    minutes, four hours: with its default minimum of five ticks): `droid audit` must not print that."""
+    import warnings
+    from datetime import datetime, timedelta
+
+    start = datetime(2026, 3, 2, 9, 30)
+    times = (start.isoformat(), (start + timedelta(seconds=seconds)).isoformat())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert to_svg(LineChart("Equity", times, (Series("equity", (1.0, 2.0)),)))

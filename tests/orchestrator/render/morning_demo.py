@@ -16,6 +16,9 @@ from pathlib import Path
 from tests.conftest import REPO_ROOT, git
 
 FIRST = "import hashlib\n\n\ndef digest(x):\n    return hashlib.md5(x).hexdigest()\n"
+# Made-up commit ids of the demo's staging deploys (hex, so the secret scanner is told they are not keys).
+LIVE_COMMIT = "3f9c2a1b7d10"  # pragma: allowlist secret
+BAD_COMMIT = "8e1d0c55aa02"  # pragma: allowlist secret
 # between the audits: MD5 goes (bandit B324 fixed), eval comes (B307 new); nothing else moves
 SECOND = FIRST.replace("md5", "sha256") + "\n\ndef total(x):\n    return eval(x)\n"
 
@@ -112,13 +115,13 @@ def _deploys(repo: Path) -> None:
 
     with open_store(repo) as store:
         for kind, verdict, details in (
-            ("deploy", "pass", {"version": "3f9c2a1b7d10", "tag": "deploy/staging/v4"}),
-            ("rollback", "fail", {"version": "8e1d0c55aa02", "reason": "smoke test failed: /tick answered 500",
-                                  "back_to": "3f9c2a1b7d10", "rollback_ms": 180}),
+            ("deploy", "pass", {"version": LIVE_COMMIT, "tag": "deploy/staging/v4"}),
+            ("rollback", "fail", {"version": BAD_COMMIT, "reason": "smoke test failed: /tick answered 500",
+                                  "back_to": LIVE_COMMIT, "rollback_ms": 180}),
         ):  # fmt: skip
             store.append(kind=kind, profile="deploy", verdict=verdict, counts={}, who="git:ops@desk.test",
                          head=None, details={"env": "staging", **details})  # fmt: skip
-    live = {"version": "3f9c2a1b7d10", "tag": "deploy/staging/v4", "started": "2026-03-10T05:58:00Z"}
+    live = {"version": LIVE_COMMIT, "tag": "deploy/staging/v4", "started": "2026-03-10T05:58:00Z"}
     state.write(repo / ".droid", "staging", {"live": live})
 
 
