@@ -111,8 +111,6 @@ def run(task: Task, ctx: DroidContext) -> CheckOutcome:
         results.append({**result, "cached": s.name not in fresh})
     cache.save()
     notes = [f"CMP003: {len(fresh)} scenario(s) simulated, {len(chosen) - len(fresh)} from cache"]
-    if core_dir is not None:
-        notes.append(f"CMP003: ran the repository's trading core ({core}/) in the simulator, as this check exists to")
     if quick:
         notes.append("CMP003: pre-commit runs the quick subset; CI and audit run every scenario")
     else:

@@ -193,14 +193,21 @@ def _introduced(
 def _collect_notes(collected: Collected) -> list[str]:
     notes = []
     if collected.binary:
-        notes.append(f"skipped {len(collected.binary)} binary blob(s): {_names(collected.binary)}")
+        notes.append(f"skipped {_blobs(collected.binary, 'binary ')}: {_names(collected.binary)}")
     if collected.oversized:
-        notes.append(f"skipped {len(collected.oversized)} blob(s) over 2 MB: {_names(collected.oversized)}")
+        notes.append(f"skipped {_blobs(collected.oversized)} over 2 MB: {_names(collected.oversized)}")
     if collected.lossy:
         notes.append(f"{len(collected.lossy)} blob(s) not UTF-8, scanned with replacement characters")
     if collected.long_lines:
         notes.append(f"{collected.long_lines} line(s) over 4,096 characters scanned in overlapping windows")
     return notes
+
+
+def _blobs(paths: list[str], kind: str = "") -> str:
+    """ "3 binary blob(s)", or "5 binary blob(s) (versions of 3 files)" when a file had several."""
+    files = len(set(paths))
+    versions = f" (versions of {files} file{'s' if files > 1 else ''})" if files != len(paths) else ""
+    return f"{len(paths)} {kind}blob(s){versions}"
 
 
 def _names(paths: list[str], shown: int = 5) -> str:
