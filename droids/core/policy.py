@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
@@ -18,6 +18,8 @@ from droids.core.errors import DroidError
 from droids.core.models import DroidReport, Finding, Profile, Severity, Verdict
 from trading_core.errors import TradingCoreError
 from trading_core.policy import PolicyModel, load_policy_file, policy_path
+
+M = TypeVar("M", bound=PolicyModel)
 
 GATES_FILE = "gates.yaml"
 DEFAULTS_DIR = Path(__file__).with_name("defaults")  # gates.yaml when a repository has none
@@ -92,6 +94,17 @@ def load_gates(policies: Path, display_root: Path | None = None) -> GatesPolicy:
     display = display_path(path, display_root)
     try:
         return load_policy_file(path, GatesPolicy, display=display)
+    except TradingCoreError as exc:
+        raise DroidError(str(exc)) from None
+
+
+def load_droid_policy(path: Path, model: type[M]) -> tuple[M, bool]:
+    """A droid's own policy file (perf.yaml, data.yaml, ...) as `model`, and whether the file exists:
+    without it every default applies. A bad file is one `DroidError` naming file, line and key."""
+    if not path.exists():
+        return model(), False
+    try:
+        return load_policy_file(path, model), True
     except TradingCoreError as exc:
         raise DroidError(str(exc)) from None
 

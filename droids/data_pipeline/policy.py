@@ -13,9 +13,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from droids.core.errors import DroidError
-from trading_core.errors import TradingCoreError
-from trading_core.policy import PolicyModel, load_policy_file
+from droids.core.policy import load_droid_policy
+from trading_core.policy import PolicyModel
 
 DATA_FILE = "data.yaml"
 PRICE_COLUMNS = ("open", "high", "low", "close")
@@ -177,13 +176,7 @@ class DataPolicy(PolicyModel):
 
 def load_data_policy(policies: Path) -> tuple[DataPolicy, bool]:
     """data.yaml as a model and whether the file exists (absent: every default applies)."""
-    path = policies / DATA_FILE
-    if not path.exists():
-        return DataPolicy(), False
-    try:
-        return load_policy_file(path, DataPolicy), True
-    except TradingCoreError as exc:
-        raise DroidError(str(exc)) from None
+    return load_droid_policy(policies / DATA_FILE, DataPolicy)
 
 
 def check_data_policy(policies: Path, _repo: Path) -> DataPolicy:

@@ -14,9 +14,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from droids.core.errors import DroidError
-from trading_core.errors import TradingCoreError
-from trading_core.policy import PolicyModel, load_policy_file
+from droids.core.policy import load_droid_policy
+from trading_core.policy import PolicyModel
 
 DEVOPS_FILE = "devops.yaml"
 ENV_NAME = r"^[a-z][a-z0-9-]*$"
@@ -170,13 +169,7 @@ class DevopsPolicy(PolicyModel):
 
 def load_devops_policy(policies: Path) -> DevopsPolicy:
     """devops.yaml as a model; without the file, every default applies."""
-    path = policies / DEVOPS_FILE
-    if not path.exists():
-        return DevopsPolicy()
-    try:
-        return load_policy_file(path, DevopsPolicy)
-    except TradingCoreError as exc:
-        raise DroidError(str(exc)) from None
+    return load_droid_policy(policies / DEVOPS_FILE, DevopsPolicy)[0]
 
 
 def check_devops_policy(policies: Path, _repo: Path) -> DevopsPolicy:

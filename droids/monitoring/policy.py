@@ -16,9 +16,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from droids.core.errors import DroidError
-from trading_core.errors import TradingCoreError
-from trading_core.policy import PolicyModel, load_policy_file
+from droids.core.policy import load_droid_policy
+from trading_core.policy import PolicyModel
 
 MONITORING_FILE = "monitoring.yaml"
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -193,13 +192,7 @@ class MonitoringPolicy(PolicyModel):
 
 def load_monitoring_policy(policies: Path) -> tuple[MonitoringPolicy, bool]:
     """monitoring.yaml as a model and whether the file exists (absent: every default applies)."""
-    path = policies / MONITORING_FILE
-    if not path.exists():
-        return MonitoringPolicy(), False
-    try:
-        return load_policy_file(path, MonitoringPolicy), True
-    except TradingCoreError as exc:
-        raise DroidError(str(exc)) from None
+    return load_droid_policy(policies / MONITORING_FILE, MonitoringPolicy)
 
 
 def check_monitoring_policy(policies: Path, _repo: Path) -> MonitoringPolicy:

@@ -16,9 +16,10 @@ from pydantic import Field, field_validator, model_validator
 
 from droids.core.errors import DroidError
 from droids.core.models import Severity
+from droids.core.policy import load_droid_policy
 from trading_core.errors import TradingCoreError
 from trading_core.latency.budgets import Budgets, BudgetsPolicy, load_budgets
-from trading_core.policy import PolicyModel, load_policy_file
+from trading_core.policy import PolicyModel
 
 PERF_FILE = "perf.yaml"
 BUDGETS_FILE = "budgets.yaml"
@@ -152,13 +153,7 @@ class PerfPolicy(PolicyModel):
 
 def load_perf_policy(policies: Path) -> tuple[PerfPolicy, bool]:
     """perf.yaml as a model and whether the file exists (absent: every default applies)."""
-    path = policies / PERF_FILE
-    if not path.exists():
-        return PerfPolicy(), False
-    try:
-        return load_policy_file(path, PerfPolicy), True
-    except TradingCoreError as exc:
-        raise DroidError(str(exc)) from None
+    return load_droid_policy(policies / PERF_FILE, PerfPolicy)
 
 
 def load_budget_policy(policies: Path) -> BudgetsPolicy:

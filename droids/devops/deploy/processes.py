@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from droids.core.errors import DroidError
+from droids.core.pids import pid_alive
 
 
 def spawn(argv: Sequence[str], *, cwd: Path, log: Path, env: dict[str, str] | None = None) -> int:
@@ -65,20 +66,7 @@ def alive(pid: int) -> bool:
             return False
     except ChildProcessError:
         pass
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _zombie(pid)
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
-    except (OSError, IndexError):
-        return False
+    return pid_alive(pid)
 
 
 def ours(pid: int, marker: str) -> bool:

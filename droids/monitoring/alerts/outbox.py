@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from droids.core.errors import DroidError
+from droids.core.pids import pid_alive
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS alerts (
@@ -162,7 +163,7 @@ class Outbox:
         with self._tx() as db:
             rows = db.execute("SELECT id, owner, claimed, handed FROM messages WHERE status='sending'").fetchall()
             for mid, owner, claimed, handed in rows:
-                if owner == os.getpid() or (_alive(owner) and now - (claimed or 0) < self.lease_s):
+                if owner == os.getpid() or (pid_alive(owner) and now - (claimed or 0) < self.lease_s):
                     continue
                 if handed:
                     db.execute(
@@ -249,15 +250,3 @@ def _message(row: tuple[object, ...]) -> MessageRow:
         float(created),
         None if sent is None else float(sent),  # type: ignore[arg-type]
     )
-
-
-def _alive(pid: object) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
