@@ -10,8 +10,10 @@ gate: critical where the Apex rule is critical, high otherwise. A scenario whose
 was checked, so the gate fails closed (and the result is not cached). A scenario may exempt a rule that
 its setup breaks by arithmetic rather than by engine behaviour (the table says which and why).
 
-What it runs: the `trading_core` package of the running Python (for this repository, installed in
-editable mode, the work tree) on the task's policies/ (for a staged gate: the index's copy). When:
+What it runs: the repository's governed trading core (droids.core.settings.governed_core): for
+this repository, installed in editable mode, the package droid itself runs; for any other, its core
+folder, in worker processes pinned to it (droids.core.governed_child); on the task's policies/ (for
+a staged gate: the index's copy). When:
 `ci` and `audit` run the whole suite (scenarios in parallel worker processes, one per core);
 `pre-commit` runs only the quick subset (the two-day smoke run), and only when the change touches
 trading_core/ or policies/. A scenario whose inputs (its definition, the trading_core source, the
