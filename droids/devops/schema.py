@@ -18,7 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from droids.core.models import Finding, RuleSpec, Task
+    from droids.core.protocol import DroidContext
 
 WORKFLOWS = "vendor.github-workflows"
 COMPOSE = "vendor.compose-spec"
@@ -60,6 +66,37 @@ def validate(schema: str, name: str, content: bytes) -> list[SchemaError]:
             path = (*path, unexpected[0])
         out.append(SchemaError(path, str(deep.validator), _without_value(deep)))
     return sorted(_explained(out), key=lambda e: e.path)
+
+
+def schema_findings(
+    rule: RuleSpec, schema: str, task: Task, ctx: DroidContext, paths: Iterable[str], parser: str
+) -> list[Finding]:
+    """A finding per schema error of each of `paths` (OPS002, OPS010): the key, its line, the failing
+    keyword as the subrule; a file the schema's parser cannot read is one finding naming `parser`."""
+    from droids.devops.common import dotted, finding, line, yaml_doc
+
+    findings = []
+    for path, content in ctx.workspace(task).contents(paths):
+        doc = yaml_doc(task, ctx, path)  # bad YAML: one line naming the line, before the schema runs
+        try:
+            errors = validate(schema, path, content)
+        except NotParsable as exc:
+            findings.append(finding(rule, path, 1, f"not readable as {parser}: {exc}", identity="parse"))
+            continue
+        for error in errors:
+            key = dotted(error.path) or "(top level)"
+            findings.append(
+                finding(
+                    rule,
+                    path,
+                    line(doc, error.path) if doc is not None else None,
+                    f"{key}: {error.message} (schema keyword {error.keyword})",
+                    identity=f"{key}|{error.keyword}|{error.message}",
+                    evidence=key,
+                    subrule=error.keyword,
+                )
+            )
+    return findings
 
 
 def _explained(errors: list[SchemaError]) -> list[SchemaError]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from droids.core.checks import CheckOutcome
 from droids.core.models import RuleSpec, Severity, Task
 from droids.core.protocol import DroidContext
-from droids.devops.common import DROID, dotted, finding, line, yaml_doc
+from droids.devops.common import DROID
 from droids.devops.compose import model
 
 OPS010 = RuleSpec(
@@ -37,27 +37,6 @@ def applies(task: Task) -> bool:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
-    from droids.devops.schema import COMPOSE, NotParsable, validate
+    from droids.devops.schema import COMPOSE, schema_findings
 
-    findings = []
-    for path, content in ctx.workspace(task).contents(model.targeted(task)):
-        doc = yaml_doc(task, ctx, path)
-        try:
-            errors = validate(COMPOSE, path, content)
-        except NotParsable as exc:
-            findings.append(finding(OPS010, path, 1, f"not readable as YAML: {exc}", identity="parse"))
-            continue
-        for error in errors:
-            key = dotted(error.path) or "(top level)"
-            findings.append(
-                finding(
-                    OPS010,
-                    path,
-                    line(doc, error.path) if doc is not None else None,
-                    f"{key}: {error.message} (schema keyword {error.keyword})",
-                    identity=f"{key}|{error.keyword}|{error.message}",
-                    evidence=key,
-                    subrule=error.keyword,
-                )
-            )
-    return CheckOutcome(findings=findings)
+    return CheckOutcome(findings=schema_findings(OPS010, COMPOSE, task, ctx, model.targeted(task), "YAML"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 from droids.core.checks import CheckOutcome
 from droids.core.models import RuleSpec, Severity, Task
 from droids.core.protocol import DroidContext
-from droids.devops.common import DROID, dotted, finding, line, yaml_doc
+from droids.devops.common import DROID
 from droids.devops.workflows import model
 
 OPS002 = RuleSpec(
@@ -37,27 +37,6 @@ def applies(task: Task) -> bool:
 
 
 def run(task: Task, ctx: DroidContext) -> CheckOutcome:
-    from droids.devops.schema import WORKFLOWS, NotParsable, validate
+    from droids.devops.schema import WORKFLOWS, schema_findings
 
-    findings = []
-    for path, content in ctx.workspace(task).contents(model.targeted(task)):
-        doc = yaml_doc(task, ctx, path)  # bad YAML: one line naming the line, before the schema runs
-        try:
-            errors = validate(WORKFLOWS, path, content)
-        except NotParsable as exc:
-            findings.append(finding(OPS002, path, 1, f"not readable as YAML 1.2: {exc}", identity="parse"))
-            continue
-        for error in errors:
-            key = dotted(error.path) or "(top level)"
-            findings.append(
-                finding(
-                    OPS002,
-                    path,
-                    line(doc, error.path) if doc is not None else None,
-                    f"{key}: {error.message} (schema keyword {error.keyword})",
-                    identity=f"{key}|{error.keyword}|{error.message}",
-                    evidence=key,
-                    subrule=error.keyword,
-                )
-            )
-    return CheckOutcome(findings=findings)
+    return CheckOutcome(findings=schema_findings(OPS002, WORKFLOWS, task, ctx, model.targeted(task), "YAML 1.2"))
