@@ -3,7 +3,6 @@ runs on benchmark JSON files), reached through the registry as the other droids'
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,24 +13,13 @@ from droids.core.registry import load_registry
 from droids.core.report_section import SectionContext
 from droids.performance_optimizer import api
 from tests.conftest import REPO_ROOT
+from tests.droids.performance_optimizer.bench_files import bench_json
 
 NOW = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)
 
 
 def _bench_json(tmp: Path, name: str, on_tick_p99: float) -> Path:
-    data = {
-        "benchmarks": [
-            {
-                "name": "test_on_tick_end_to_end",
-                "extra_info": {"p50_us": 20.0, "p99_us": on_tick_p99, "max_us": max(90.0, on_tick_p99)},
-            },
-            {"name": "test_onnx_inference", "extra_info": {"p50_us": 7.0, "p99_us": 12.0, "max_us": 30.0}},
-            {"name": "test_timer_calibration", "extra_info": {"p50_us": 0.07, "p99_us": 0.1, "max_us": 300.0}},
-        ]
-    }
-    path = tmp / name
-    path.write_text(json.dumps(data))
-    return path
+    return bench_json(tmp / name, on_tick_p99, on_tick_max=max(90.0, on_tick_p99), onnx_max=30.0)
 
 
 @pytest.fixture

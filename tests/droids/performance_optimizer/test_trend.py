@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -11,23 +10,12 @@ import pytest
 from droids.performance_optimizer import api
 from droids.performance_optimizer.bench.store import history_path, read_history
 from tests.conftest import REPO_ROOT
+from tests.droids.performance_optimizer.bench_files import bench_json
 
 
 def _bench_json(tmp_path: Path, name: str, on_tick_p99: float) -> Path:
-    data = {
-        "benchmarks": [
-            {
-                "name": "test_on_tick_end_to_end",
-                "extra_info": {"p50_us": 20.0, "p99_us": on_tick_p99, "max_us": 120_000.0},
-            },
-            {"name": "test_onnx_inference", "extra_info": {"p50_us": 7.0, "p99_us": 12.0, "max_us": 110.0}},
-            # a quiet machine: the on_tick max of 120 ms is the code's (PERF011), not noise
-            {"name": "test_timer_calibration", "extra_info": {"p50_us": 0.07, "p99_us": 0.1, "max_us": 300.0}},
-        ]
-    }
-    path = tmp_path / name
-    path.write_text(json.dumps(data))
-    return path
+    # a quiet machine: the on_tick max of 120 ms is the code's (PERF011), not noise
+    return bench_json(tmp_path / name, on_tick_p99, on_tick_max=120_000.0, onnx_max=110.0)
 
 
 @pytest.fixture
